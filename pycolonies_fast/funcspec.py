@@ -1,0 +1,70 @@
+"""`func_spec()`: build a FuncSpec from a function name or from a Python function's source."""
+
+import base64
+import inspect
+from typing import Callable, Dict, List, Optional, Union
+
+from .models import Conditions, Fs, FuncSpec
+
+__all__ = ["func_spec"]
+
+
+def _b64_ascii(text: str) -> str:
+    """Standard padded base64 of ASCII text (non-ASCII raises UnicodeEncodeError, as upstream)."""
+    return base64.b64encode(text.encode("ascii")).decode("ascii")
+
+
+def func_spec(
+    func: Union[str, Callable],
+    args: List[Union[str, int]],
+    colonyname: str,
+    executortype: str,
+    executorname: Optional[str] = None,
+    priority: int = 1,
+    maxexectime: int = -1,
+    maxretries: int = -1,
+    maxwaittime: int = -1,
+    code: Optional[str] = None,
+    kwargs: Optional[Dict[str, Union[str, List[str]]]] = None,
+    fs: Optional[Fs] = None,
+) -> FuncSpec:
+    """Return a FuncSpec for `func`: a function name, or a callable shipped as base64 source code.
+
+    Same two branches as upstream: a name sends `fs`/`kwargs` as given (None -> JSON null) and
+    `code` (if any) in `env["code"]`; a callable sends its source and `args_spec`, and ignores
+    `code` and `fs`.
+    """
+    conditions = Conditions(colonyname=colonyname, executortype=executortype)
+    if isinstance(func, str):
+        spec = FuncSpec(
+            nodename=func,
+            funcname=func,
+            args=args,
+            kwargs=kwargs,
+            fs=fs,
+            priority=priority,
+            maxwaittime=maxwaittime,
+            maxexectime=maxexectime,
+            maxretries=maxretries,
+            conditions=conditions,
+        )
+        if code is not None:
+            spec.env["code"] = _b64_ascii(code)
+    else:
+        source = _b64_ascii(inspect.getsource(func))
+        args_spec = ",".join(inspect.getfullargspec(func).args)
+        spec = FuncSpec(
+            nodename=func.__name__,
+            funcname=func.__name__,
+            args=args,
+            kwargs=kwargs,
+            priority=priority,
+            maxwaittime=maxwaittime,
+            maxexectime=maxexectime,
+            maxretries=maxretries,
+            conditions=conditions,
+            env={"args_spec": args_spec, "code": source},
+        )
+    if executorname is not None:
+        spec.conditions.executornames = [executorname]
+    return spec
