@@ -1,0 +1,88 @@
+"""Fixtures shared by the whole test suite.
+
+`dev_server`: a running local Colonies server (scripts/dev-server), started once per
+session and left running afterwards. Tests that need the server request this fixture
+(directly or through other fixtures); they are marked `server` automatically, so
+`pytest -m "not server"` runs only the offline tests.
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DEV_SERVER = REPO / "scripts" / "dev-server"
+
+# A cold start installs PostgreSQL and builds the Go server: minutes on 2 cores.
+START_TIMEOUT_S = 1800
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "server: needs the local Colonies server (the dev_server fixture)"
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "dev_server" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.server)
+
+
+def parse_env(text: str) -> dict[str, str]:
+    """Parse the `export NAME=value` lines printed by `scripts/dev-server env`."""
+    env: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        words = shlex.split(line)
+        if words[0] == "export":
+            words = words[1:]
+        for word in words:
+            name, sep, value = word.partition("=")
+            if not sep:
+                raise ValueError(f"unexpected line from dev-server env: {line!r}")
+            env[name] = value
+    return env
+
+
+def _dev_server(command: str, timeout: float) -> str:
+    """Run `scripts/dev-server <command>`; fail the test loudly if it fails."""
+    try:
+        done = subprocess.run(
+            [str(DEV_SERVER), command],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            stdin=subprocess.DEVNULL,
+        )
+    except subprocess.TimeoutExpired as e:
+        pytest.fail(f"scripts/dev-server {command} timed out after {timeout} s:\n{e.stderr}", pytrace=False)
+    if done.returncode != 0:
+        pytest.fail(
+            f"scripts/dev-server {command} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}",
+            pytrace=False,
+        )
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def dev_server() -> Iterator[dict[str, str]]:
+    """Start the local Colonies server (idempotent) and export its client environment.
+
+    Returns the variables of `scripts/dev-server env` (COLONIES_*, AWS_S3_*), which are
+    also set in os.environ for the rest of the session. The server is left running.
+    """
+    _dev_server("start", START_TIMEOUT_S)
+    env = parse_env(_dev_server("env", 60))
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in env.items():
+            mp.setenv(name, value)
+        yield env
