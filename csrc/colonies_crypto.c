@@ -100,14 +100,6 @@ static int parse_key_hex(const char *key_hex, size_t key_len, unsigned char key[
     return PFC_OK;
 }
 
-static int parse_private_key(const char *key_hex, size_t key_len, unsigned char key[32])
-{
-    int status = parse_key_hex(key_hex, key_len, key);
-    if (status == PFC_OK && !secp.seckey_verify(context, key))
-        status = PFC_ERR_KEY_RANGE;
-    return status;
-}
-
 /* id = SHA3-256 of the ASCII hex text of the 65-byte uncompressed public key. */
 static int id_of_public_key(const secp256k1_pubkey *pubkey, unsigned char id[32])
 {
@@ -230,9 +222,10 @@ int pfc_id(const char *key_hex, size_t key_len, char *out_hex64)
 
     if (context == NULL)
         return PFC_ERR_NOT_READY;
-    int status = parse_private_key(key_hex, key_len, key);
+    int status = parse_key_hex(key_hex, key_len, key);
+    /* Creating the public key checks the key's range itself; only on failure do we ask why. */
     if (status == PFC_OK && !secp.pubkey_create(context, &pubkey, key))
-        status = PFC_ERR_LIBRARY;
+        status = secp.seckey_verify(context, key) ? PFC_ERR_LIBRARY : PFC_ERR_KEY_RANGE;
     memset(key, 0, sizeof key);
     if (status == PFC_OK)
         status = id_of_public_key(&pubkey, id);

@@ -117,8 +117,11 @@ def sign(data: str | bytes, prvkey: str) -> str:
 
 def id_of(prvkey: str) -> str:
     """The Colonies id of a private key: SHA3-256 of its uncompressed public key's hex text."""
+    try:
+        key = prvkey.encode("utf-8", "replace")
+    except AttributeError:
+        key = _hex_text(prvkey, "private key")
     out = _scratch.digest
-    key = _hex_text(prvkey, "private key")
     status = lib.pfc_id(key, len(key), out)
     if status:
         raise _fail(status)

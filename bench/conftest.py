@@ -1,0 +1,1 @@
+"""Benchmarks live here, off the default test run: `pytest bench/...` runs them."""
