@@ -1,0 +1,73 @@
+"""The ``Colonies`` client, composed of one mixin per API area, and ``colonies_client()``."""
+
+from __future__ import annotations
+
+import os
+
+from ._base import ClientBase
+from .attributes import AttributesMixin
+from .blueprints import BlueprintsMixin
+from .channels import ChannelsMixin
+from .colonies import ColoniesMixin
+from .crons import CronsMixin
+from .executors import ExecutorsMixin
+from .files import FilesMixin
+from .functions import FunctionsMixin
+from .generators import GeneratorsMixin
+from .logs import LogsMixin
+from .processes import ProcessesMixin
+from .snapshots import SnapshotsMixin
+from .users import UsersMixin
+from .workflows import WorkflowsMixin
+
+__all__ = ["Colonies", "colonies_client"]
+
+
+class Colonies(
+    ColoniesMixin,
+    ExecutorsMixin,
+    ProcessesMixin,
+    WorkflowsMixin,
+    FunctionsMixin,
+    AttributesMixin,
+    LogsMixin,
+    SnapshotsMixin,
+    CronsMixin,
+    GeneratorsMixin,
+    UsersMixin,
+    BlueprintsMixin,
+    FilesMixin,
+    ChannelsMixin,
+    ClientBase,
+):
+    """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
+
+    Drop-in for upstream pycolonies' ``Colonies``; every method signs its message with the
+    private key passed to it. See ``ClientBase`` for the extra keyword-only options.
+    """
+
+
+def colonies_client(native_crypto: bool = False) -> tuple[Colonies, str | None, str | None, str | None, str | None]:
+    """A client from the environment: ``(client, colonyname, colony_prvkey, executorname, prvkey)``.
+
+    Reads ``COLONIES_SERVER_HOST``/``_PORT``/``_TLS`` like upstream (TLS only if exactly ``"true"``);
+    when ``COLONIES_SERVER_TLS`` is unset, ``COLONIES_TLS`` (what the server and CI set) is used.
+    A missing host or port raises ``TypeError`` as upstream did, but saying what is missing.
+    """
+    host = os.getenv("COLONIES_SERVER_HOST")
+    port = os.getenv("COLONIES_SERVER_PORT")
+    if host is None:
+        raise TypeError("COLONIES_SERVER_HOST is not set: colonies_client() needs the server host")
+    if port is None:
+        raise TypeError("COLONIES_SERVER_PORT is not set: colonies_client() needs the server port")
+    tls = os.getenv("COLONIES_SERVER_TLS")
+    if tls is None:
+        tls = os.getenv("COLONIES_TLS")
+    client = Colonies(host, int(port), tls == "true", native_crypto=native_crypto)
+    return (
+        client,
+        os.getenv("COLONIES_COLONY_NAME"),
+        os.getenv("COLONIES_COLONY_PRVKEY"),
+        os.getenv("COLONIES_EXECUTOR_NAME"),
+        os.getenv("COLONIES_PRVKEY"),
+    )

@@ -1,0 +1,78 @@
+"""Workflow methods: submit process graphs, inspect and remove them, add children dynamically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import FuncSpec, ProcessGraph, Workflow
+from ._base import ClientBase
+
+
+class WorkflowsMixin(ClientBase):
+    """Process graphs (workflows) and dynamic children."""
+
+    def submit_workflow(self, workflow: Workflow, prvkey: str) -> ProcessGraph:
+        """Submit a workflow; the new process graph (``processids`` in spec order)."""
+        msg = {"msgtype": "submitworkflowspecmsg", "spec": workflow.model_dump(by_alias=True)}
+        return ProcessGraph(**self._rpc(msg, prvkey))
+
+    def get_processgraph(self, processgraphid: str, prvkey: str) -> ProcessGraph:
+        """One process graph by id."""
+        msg = {"msgtype": "getprocessgraphmsg", "processgraphid": processgraphid}
+        return ProcessGraph(**self._rpc(msg, prvkey, idempotent=True))
+
+    def get_processgraphs(self, colonyname: str, count: int, prvkey: str, state: int | None = None) -> list[dict[str, Any]] | None:
+        """Up to ``count`` graph dicts in ``state`` (0..4).
+
+        As upstream, ``state=None`` omits the field and the server then returns WAITING graphs only.
+        """
+        msg: dict[str, Any] = {"msgtype": "getprocessgraphsmsg", "colonyname": colonyname, "count": count}
+        if state is not None:
+            msg["state"] = state
+        return self._rpc(msg, prvkey, idempotent=True)
+
+    def remove_processgraph(self, processgraphid: str, prvkey: str) -> dict[str, Any]:
+        """Remove a process graph that is not running. Returns ``{}``."""
+        return self._rpc({"msgtype": "removeprocessgraphmsg", "processgraphid": processgraphid}, prvkey)
+
+    def remove_all_processgraphs(self, colonyname: str, prvkey: str, state: int | None = None) -> dict[str, Any]:
+        """Remove graphs in ``state``; colony key. As upstream, ``None`` means WAITING only, -1 all."""
+        msg: dict[str, Any] = {"msgtype": "removeallprocessgraphsmsg", "colonyname": colonyname}
+        if state is not None:
+            msg["state"] = state
+        return self._rpc(msg, prvkey)
+
+    def get_processes_for_workflow(self, processgraphid: str, colonyname: str, prvkey: str, count: int = 100) -> list[dict[str, Any]]:
+        """The process dicts of a workflow (at most ``count``), in the graph's order.
+
+        Fixed: upstream sent a getprocesses message the server rejects. This reads the graph and
+        fetches each of its processes; ``colonyname`` is kept for compatibility and not needed.
+        """
+        graph = self._rpc({"msgtype": "getprocessgraphmsg", "processgraphid": processgraphid}, prvkey, idempotent=True)
+        processids = (graph or {}).get("processids") or []
+        return [
+            self._rpc({"msgtype": "getprocessmsg", "processid": processid}, prvkey, idempotent=True)
+            for processid in processids[: max(count, 0)]
+        ]
+
+    def add_child(
+        self,
+        processgraphid: str,
+        parentprocessid: str,
+        childprocessid: str,
+        funcspec: FuncSpec,
+        nodename: str,
+        insert: bool,
+        prvkey: str,
+    ) -> dict[str, Any]:
+        """Add a process to a running workflow below ``parentprocessid``; the new process dict.
+
+        As upstream, sets ``funcspec.nodename = nodename`` on the caller's object first.
+        ``insert=True`` puts it between the parent and the parent's children.
+        """
+        funcspec.nodename = nodename
+        msg = {
+            "msgtype": "addchildmsg", "processgraphid": processgraphid, "parentprocessid": parentprocessid,
+            "childprocessid": childprocessid, "insert": insert, "spec": funcspec.model_dump(),
+        }
+        return self._rpc(msg, prvkey)
