@@ -1,0 +1,81 @@
+"""Fixtures for the live client tests: a client, the well-known keys, fresh colonies and executors.
+
+Everything runs against the real server of the session fixture ``dev_server`` (tests/conftest.py).
+Each test module gets its own colony (created with the server key, removed afterwards), and
+executors get fresh random keys, names and executor types, so tests never see each other's work.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Callable
+
+import pytest
+
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
+
+from client_helpers import unique  # tests/client is on sys.path (pytest prepend mode, no __init__.py)
+
+
+class Identity(SimpleNamespace):
+    """A named key holder whose repr never shows the private key (pytest prints fixtures)."""
+
+    def __repr__(self) -> str:
+        return f"Identity(name={getattr(self, 'name', '?')!r})"
+
+
+@pytest.fixture(scope="session")
+def keys(dev_server) -> Identity:
+    """The well-known private keys the dev server was set up with."""
+    return Identity(
+        name="well-known keys",
+        server=dev_server["COLONIES_SERVER_PRVKEY"],
+        colony=dev_server["COLONIES_COLONY_PRVKEY"],
+        executor=dev_server["COLONIES_PRVKEY"],
+    )
+
+
+@pytest.fixture(scope="session")
+def client(dev_server) -> Colonies:
+    """One client for the whole session (it is thread-safe and keeps its connections)."""
+    with Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def colony(client: Colonies, keys: Identity) -> Identity:
+    """A colony of its own for one test module: ``.name``, ``.id`` and ``.prvkey`` (the colony key)."""
+    prvkey = Crypto().prvkey()
+    info = Identity(name=unique("t"), prvkey=prvkey, id=Crypto().id(prvkey))
+    client.add_colony({"colonyid": info.id, "name": info.name}, keys.server)
+    yield info
+    client.del_colony(info.name, keys.server)
+
+
+@pytest.fixture
+def new_executor(client: Colonies, colony: Identity) -> Callable[..., Identity]:
+    """Factory: register an executor in ``colony`` (approved unless ``approve=False``)."""
+
+    def make(approve: bool = True, executortype: str | None = None) -> Identity:
+        prvkey = Crypto().prvkey()
+        executor = Identity(
+            name=unique("exec"), prvkey=prvkey, id=Crypto().id(prvkey),
+            type=executortype or unique("type"), colony=colony.name,
+        )
+        client.add_executor(
+            {"executorname": executor.name, "executorid": executor.id,
+             "colonyname": colony.name, "executortype": executor.type},
+            colony.prvkey,
+        )
+        if approve:
+            client.approve_executor(colony.name, executor.name, colony.prvkey)
+        return executor
+
+    return make
+
+
+@pytest.fixture
+def executor(new_executor) -> Identity:
+    """An approved executor with a type of its own: ``.name``, ``.prvkey``, ``.id``, ``.type``, ``.colony``."""
+    return new_executor()

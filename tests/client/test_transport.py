@@ -1,0 +1,254 @@
+"""Offline tests of the HTTP transport: reply framing, keep-alive, retries, timeouts, errors."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pycolonies_fast.errors import ColoniesConnectionError, ReplyError, RequestTimeoutError, TransportError
+from pycolonies_fast.transport import Transport, _read_response
+
+from rawserver import RawServer, reply  # tests/client is on sys.path (no __init__.py, pytest prepend mode)
+
+BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
+
+
+def recv_from(pieces: list[bytes]):
+    """A fake ``sock.recv`` handing out ``pieces`` one per call, then b"" (EOF)."""
+    queue = list(pieces)
+    return lambda size: queue.pop(0) if queue else b""
+
+
+def chunked(body: bytes, sizes: list[int]) -> bytes:
+    out, pos = b"", 0
+    for size in sizes:
+        piece = body[pos : pos + size]
+        if not piece:
+            break
+        out += b"%x;ext=1\r\n%b\r\n" % (len(piece), piece)
+        pos += len(piece)
+    if pos < len(body):
+        out += b"%x\r\n%b\r\n" % (len(body) - pos, body[pos:])
+    return out + b"0\r\nTrailer: x\r\n\r\n"
+
+
+def split(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({c % (len(data) + 1) for c in cuts})
+    pieces, last = [], 0
+    for p in points + [len(data)]:
+        if p > last:
+            pieces.append(data[last:p])
+            last = p
+    return pieces
+
+
+# --- reply framing -----------------------------------------------------------------------------
+
+def test_content_length_reply():
+    status, body, keep = _read_response(recv_from([reply(b'{"a":1}', 200)]))
+    assert (status, body, keep) == (200, b'{"a":1}', True)
+
+
+def test_error_status_and_connection_close():
+    status, body, keep = _read_response(recv_from([reply(b"x", 404, b"Connection: close\r\n")]))
+    assert (status, body, keep) == (404, b"x", False)
+
+
+def test_http10_close_delimited_body():
+    status, body, keep = _read_response(recv_from([b"HTTP/1.0 200 OK\r\n\r\nhello ", b"world"]))
+    assert (status, body, keep) == (200, b"hello world", False)
+
+
+def test_informational_reply_is_skipped():
+    data = b"HTTP/1.1 100 Continue\r\n\r\n" + reply(b"ok")
+    assert _read_response(recv_from([data]))[:2] == (200, b"ok")
+
+
+def test_extra_bytes_after_reply_forbid_reuse():
+    assert _read_response(recv_from([reply(b"ok") + b"junk"]))[2] is False
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    body=st.binary(max_size=3000),
+    sizes=st.lists(st.integers(1, 700), max_size=8),
+    cuts=st.lists(st.integers(0, 10_000), max_size=12),
+)
+def test_chunked_reply_split_anywhere(body, sizes, cuts):
+    wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(body, sizes)
+    assert _read_response(recv_from(split(wire, cuts))) == (200, body, True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(body=st.binary(max_size=5000), cuts=st.lists(st.integers(0, 10_000), max_size=12))
+def test_content_length_reply_split_anywhere(body, cuts):
+    assert _read_response(recv_from(split(reply(body), cuts))) == (200, body, True)
+
+
+@pytest.mark.parametrize(
+    "wire",
+    [
+        b"SMTP 200 OK\r\n\r\n",
+        b"HTTP/1.1 abc OK\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nno-colon-here\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX0\r\n\r\n",
+    ],
+)
+def test_malformed_replies_raise_reply_error(wire):
+    with pytest.raises(ReplyError):
+        _read_response(recv_from([wire]))
+
+
+def test_truncated_reply_is_a_transport_failure():
+    with pytest.raises(Exception) as info:
+        _read_response(recv_from([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"]))
+    assert not isinstance(info.value, ReplyError)
+
+
+# --- over the network --------------------------------------------------------------------------
+
+@pytest.fixture
+def server(request):
+    created = []
+
+    def make(actions):
+        srv = RawServer(actions)
+        created.append(srv)
+        return srv
+
+    yield make
+    for srv in created:
+        srv.close()
+
+
+def test_keep_alive_reuses_one_connection(server):
+    srv = server([reply(b"%d" % i) for i in range(20)])
+    t = Transport("127.0.0.1", srv.port)
+    assert [t.post(BODY)[1] for _ in range(20)] == [b"%d" % i for i in range(20)]
+    assert srv.connections == 1
+    assert srv.requests[0].startswith(b"POST /api HTTP/1.1\r\n")
+    assert srv.requests[0].endswith(b"\r\n\r\n" + BODY)
+
+
+def test_connection_close_reply_opens_a_new_connection(server):
+    srv = server([reply(b"a", extra=b"Connection: close\r\n"), reply(b"b")])
+    t = Transport("127.0.0.1", srv.port)
+    assert t.post(BODY)[1] == b"a"
+    assert t.post(BODY)[1] == b"b"
+    assert srv.connections == 2
+
+
+def test_server_closing_an_idle_connection_is_transparent(server):
+    srv = server([("then-close", reply(b"a")), reply(b"b")])
+    t = Transport("127.0.0.1", srv.port, retries=0)
+    assert t.post(BODY)[1] == b"a"
+    time.sleep(0.05)
+    assert t.post(BODY)[1] == b"b"  # not idempotent, no retries: the dropped socket was never used
+    assert srv.connections == 2 and len(srv.requests) == 2
+
+
+def test_close_releases_idle_connections(server):
+    srv = server([reply(b"a"), reply(b"b")])
+    t = Transport("127.0.0.1", srv.port)
+    assert t.post(BODY)[1] == b"a"
+    t.close()
+    assert t.post(BODY)[1] == b"b"
+    assert srv.connections == 2
+
+
+def test_non_idempotent_call_is_not_repeated_after_sending(server):
+    srv = server(["close", reply(b"late")])
+    t = Transport("127.0.0.1", srv.port)
+    with pytest.raises(TransportError):
+        t.post(BODY)
+    assert len(srv.requests) == 1
+
+
+def test_idempotent_call_is_repeated_after_a_drop(server):
+    srv = server(["close", reply(b"second")])
+    t = Transport("127.0.0.1", srv.port)
+    assert t.post(BODY, idempotent=True) == (200, b"second")
+    assert len(srv.requests) == 2
+
+
+def test_read_timeout_is_honoured(server):
+    srv = server([("sleep", 3)])
+    t = Transport("127.0.0.1", srv.port, read_timeout=0.3)
+    start = time.monotonic()
+    with pytest.raises(RequestTimeoutError):
+        t.post(BODY, idempotent=True)
+    assert time.monotonic() - start < 2
+    assert len(srv.requests) == 1  # a timeout is never retried
+
+
+def test_per_call_read_timeout_overrides_default(server):
+    srv = server([("sleep", 3)])
+    t = Transport("127.0.0.1", srv.port, read_timeout=60)
+    start = time.monotonic()
+    with pytest.raises(RequestTimeoutError):
+        t.post(BODY, read_timeout=0.3)
+    assert time.monotonic() - start < 2
+
+
+def test_connection_refused_is_quick_and_typed():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    t = Transport("127.0.0.1", port, retries=2, backoff=0.05)
+    start = time.monotonic()
+    with pytest.raises(TransportError) as info:
+        t.post(BODY)
+    assert time.monotonic() - start < 1.0
+    assert isinstance(info.value, ColoniesConnectionError)
+    assert "refused" in str(info.value).lower()
+
+
+def test_connection_refused_then_server_up_is_retried():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+
+    def start_late():
+        time.sleep(0.15)
+        sock.listen(1)
+        conn, _ = sock.accept()
+        conn.recv(65536)
+        conn.sendall(reply(b"up"))
+        time.sleep(0.2)
+        conn.close()
+
+    threading.Thread(target=start_late, daemon=True).start()
+    t = Transport("127.0.0.1", port, retries=4, backoff=0.1)
+    assert t.post(BODY) == (200, b"up")
+    sock.close()
+
+
+def test_unresolvable_host_is_a_transport_error():
+    with pytest.raises(TransportError):
+        Transport("host.invalid", 80, retries=0).post(BODY)
+
+
+def test_threads_share_one_transport(server):
+    srv = server([reply(b"ok")] * 400)
+    t = Transport("127.0.0.1", srv.port)
+    results: list[tuple[int, bytes]] = []
+
+    def work():
+        for _ in range(50):
+            results.append(t.post(BODY))
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert results == [(200, b"ok")] * 400
+    assert srv.connections <= 8
