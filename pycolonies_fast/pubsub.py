@@ -1,0 +1,192 @@
+"""The server's `/pubsub` websocket: wait for a process to finish, and stream channel entries.
+
+Each call opens its own connection (ws:// or wss:// per `client.tls`, with the client's connect
+timeout and TLS settings), sends envelopes signed by the compiled core (codec.build_request), and
+always closes the socket. Imported lazily: websocket-client costs ~35 ms to import.
+"""
+
+from __future__ import annotations
+
+import math
+import ssl
+import time
+from typing import Any, Callable, Dict, List, Optional
+
+import websocket
+from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
+
+from .client.channels import decode_entries
+from .codec import build_request, decode_envelope
+from .errors import ColoniesError, RequestTimeoutError, TransportError
+from .models import Process
+
+__all__ = ["WaitTimeoutError", "wait_for_process", "subscribe_channel", "FINAL_STATES", "RECHECK_INTERVAL"]
+
+SUCCESS, FAILED, CANCELLED = 2, 3, 4
+FINAL_STATES = (SUCCESS, FAILED, CANCELLED)
+
+#: Seconds between safety-net `get_process` checks while waiting (pushes normally wake us first).
+RECHECK_INTERVAL = 5.0
+#: Connect timeout when the client does not say otherwise.
+DEFAULT_CONNECT_TIMEOUT = 10.0
+#: Extra seconds allowed, after a channel subscription's own timeout, for the server's closing frame.
+CHANNEL_GRACE = 10.0
+
+
+class WaitTimeoutError(RequestTimeoutError, WebSocketConnectionClosedException):
+    """`wait()` gave up: the process did not reach SUCCESS, FAILED or CANCELLED within the timeout.
+
+    A ColoniesConnectionError (via RequestTimeoutError) for new code, and also the
+    `websocket.WebSocketConnectionClosedException` that upstream's `wait()` raised on timeout.
+    """
+
+
+def _ws_url(client: Any) -> str:
+    """`ws[s]://host:port/pubsub` for the client's server (IPv6 hosts bracketed)."""
+    host = client.host
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"{'wss' if client.tls else 'ws'}://{host}:{client.port}/pubsub"
+
+
+def _sslopt(client: Any) -> Dict[str, Any]:
+    """TLS options matching the client's HTTPS settings (`verify`, `ca_bundle`)."""
+    if not getattr(client, "verify", True):
+        return {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}
+    options: Dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED}
+    ca_bundle = getattr(client, "ca_bundle", None)
+    if ca_bundle:
+        options["ca_certs"] = ca_bundle
+    return options
+
+
+def _connect(client: Any) -> websocket.WebSocket:
+    """Open the websocket; failures become TransportError / RequestTimeoutError."""
+    connect_timeout = getattr(client, "connect_timeout", DEFAULT_CONNECT_TIMEOUT)
+    url = _ws_url(client)
+    try:
+        return websocket.create_connection(
+            url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
+        )
+    except (WebSocketTimeoutException, TimeoutError) as exc:
+        raise RequestTimeoutError(f"Timed out connecting to {url}") from exc
+    except (websocket.WebSocketException, OSError) as exc:
+        raise TransportError(f"Failed to open websocket {url}: {exc}") from exc
+
+
+def _send(ws: websocket.WebSocket, msg: Dict[str, Any], prvkey: str) -> None:
+    """Send one signed envelope as a text frame."""
+    ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+
+
+def _await_push(ws: websocket.WebSocket, seconds: float) -> bool:
+    """Wait up to `seconds` for any frame; return False once the connection is gone."""
+    ws.settimeout(seconds)
+    try:
+        opcode, _ = ws.recv_data()
+    except WebSocketTimeoutException:
+        return True
+    except (WebSocketConnectionClosedException, OSError):
+        return False
+    return opcode != ABNF.OPCODE_CLOSE
+
+
+def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> Process:
+    """Block until `process` is SUCCESS, FAILED or CANCELLED and return it fresh (`get_process`).
+
+    One websocket carries three `subscribeprocessmsg` subscriptions (states 2, 3 and 4), so a
+    failure or cancellation wakes us as promptly as a success (upstream only woke on success).
+    Each push, and every RECHECK_INTERVAL seconds as a safety net, triggers a `get_process`.
+    Raises WaitTimeoutError after `timeout` seconds; server errors (e.g. unknown process) raise
+    from `get_process` as usual.
+    """
+    processid = process.processid
+    conditions = process.spec.conditions
+    deadline = time.monotonic() + max(float(timeout), 0.0)
+    server_timeout = math.ceil(timeout)
+    ws = _connect(client)
+    try:
+        for state in FINAL_STATES:
+            msg = {
+                "processid": processid,
+                "executortype": conditions.executortype,
+                "state": state,
+                "timeout": server_timeout,
+                "colonyname": conditions.colonyname,
+                "msgtype": "subscribeprocessmsg",
+            }
+            _send(ws, msg, prvkey)
+        connected = True
+        while True:
+            pause = min(deadline - time.monotonic(), RECHECK_INTERVAL)
+            if pause > 0:
+                if connected:
+                    connected = _await_push(ws, pause)
+                else:
+                    time.sleep(pause)
+            current = client.get_process(processid, prvkey)
+            if current.state in FINAL_STATES:
+                return current
+            if time.monotonic() >= deadline:
+                raise WaitTimeoutError(f"Process {processid} did not finish within {timeout} seconds")
+    finally:
+        ws.close()
+
+
+def subscribe_channel(
+    client: Any,
+    processid: str,
+    channel_name: str,
+    prvkey: str,
+    after_seq: int = 0,
+    timeout: float = 30,
+    callback: Optional[Callable[[List[Dict[str, Any]]], Any]] = None,
+) -> Optional[List[Dict[str, Any]]]:
+    """Receive channel entries from log position `after_seq` until the server's `timeout`.
+
+    Each non-empty batch goes to `callback` (stop when it returns False or 0; None continues) or,
+    without a callback, is collected and returned. An empty batch (the server's timeout frame)
+    ends the subscription. An error frame raises ColoniesError with the server's message.
+    """
+    seconds = max(math.ceil(timeout), 0)
+    msg = {
+        "processid": processid,
+        "name": channel_name,
+        "afterseq": after_seq,
+        "timeout": seconds,
+        "msgtype": "subscribechannelmsg",
+    }
+    deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
+    collected: List[Dict[str, Any]] = []
+    ws = _connect(client)
+    try:
+        _send(ws, msg, prvkey)
+        while True:
+            _payloadtype, error, payload = decode_envelope(_recv_frame(ws, deadline))
+            if error:
+                message = payload.get("message") if isinstance(payload, dict) else None
+                raise ColoniesError(message or "Channel subscription error")
+            entries = decode_entries(payload)
+            if not entries:
+                break
+            if callback is None:
+                collected.extend(entries)
+            elif callback(entries) == False:  # noqa: E712 - upstream stops on any value == False (0 too)
+                break
+    finally:
+        ws.close()
+    return collected if callback is None else None
+
+
+def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
+    """The next data frame's bytes, or a typed error on timeout or a closed connection."""
+    ws.settimeout(max(deadline - time.monotonic(), 0.001))
+    try:
+        opcode, data = ws.recv_data()
+    except WebSocketTimeoutException as exc:
+        raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
+    except (WebSocketConnectionClosedException, OSError) as exc:
+        raise TransportError(f"Channel subscription connection closed by the server: {exc}") from exc
+    if opcode == ABNF.OPCODE_CLOSE:
+        raise TransportError("Channel subscription connection closed by the server")
+    return data
