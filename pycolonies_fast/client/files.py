@@ -1,0 +1,277 @@
+"""ColonyFS: file metadata through the Colonies server, bytes in S3 (contract §d.9).
+
+Fixes over upstream that break no working code: a `None` label is rejected before any upload;
+AWS_S3_ENDPOINT may carry a scheme; unset AWS_S3_TLS/SKIPVERIFY mean false; downloading by fileid
+alone works (the record's name is used); downloads are checksum-verified and written atomically;
+deleting by name removes the S3 objects of every version (the server drops all of their records);
+`sync` is pure Python (no native library).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, List, Optional, Tuple, Union
+
+from .. import fs
+from ..models import File, Reference, S3Object
+
+__all__ = ["FilesMixin"]
+
+BytesLike = Union[bytes, bytearray, memoryview]
+
+
+def _check_one_of(fileid: Optional[str], filename: Optional[str], word: str) -> None:
+    """Upstream's ValueError when both a fileid and a name are given (raised before any I/O)."""
+    if fileid is not None and filename is not None:
+        raise ValueError(
+            f"Both 'fileid' and '{word}' cannot be set at the same time. Please provide only one."
+        )
+
+
+def _normalise_label(label: str) -> str:
+    """The File model's label rule: exactly one leading `/`, no trailing `/`."""
+    return "/" + label.strip("/")
+
+
+class FilesMixin:
+    """The nine ColonyFS methods of `Colonies`."""
+
+    _rpc: Any
+
+    def get_files(self, label: str, colonyname: str, prvkey: str) -> Any:
+        """Latest version of each file under `label`: raw list of `{name, checksum, size, s3filename}`."""
+        return self._rpc({"msgtype": "getfilesmsg", "colonyname": colonyname, "label": label}, prvkey)
+
+    def get_file_labels(self, colonyname: str, prvkey: str, name: str = "", exact: bool = False) -> Any:
+        """Labels of the colony (all when `name` is empty): raw list of `{name, files}` (may be None)."""
+        msg = {"msgtype": "getfilelabelsmsg", "colonyname": colonyname, "name": name, "exact": exact}
+        return self._rpc(msg, prvkey)
+
+    def get_file(
+        self,
+        colonyname: str,
+        prvkey: str,
+        label: Optional[str] = None,
+        fileid: Optional[str] = None,
+        filename: Optional[str] = None,
+        latest: bool = True,
+    ) -> Any:
+        """File records by `fileid`, or by `label` + `filename` (only the latest unless `latest=False`)."""
+        _check_one_of(fileid, filename, "filename")
+        msg = {
+            "msgtype": "getfilemsg",
+            "colonyname": colonyname,
+            "fileid": fileid,
+            "label": label,
+            "name": filename,
+            "latest": latest,
+        }
+        return self._rpc(msg, prvkey)
+
+    def upload_file(
+        self, colonyname: str, prvkey: str, filepath: Optional[str] = None, label: Optional[str] = None
+    ) -> Any:
+        """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
+        size = os.path.getsize(filepath)
+        checksum = fs.sha256_file(filepath)
+        location = fs.upload_settings()
+        record, object_name = self._new_file_record(colonyname, label, os.path.basename(filepath), size, checksum, location)
+        client = fs.s3_client(location)
+        fs.ensure_bucket(client, location.bucket)
+        client.upload_file(filepath, location.bucket, object_name)
+        return self._rpc({"msgtype": "addfilemsg", "file": record}, prvkey)
+
+    def upload_data(
+        self,
+        colonyname: str,
+        prvkey: str,
+        filename: Optional[str] = None,
+        data: Optional[Union[BytesLike, str]] = None,
+        label: Optional[str] = None,
+    ) -> Any:
+        """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
+        name = os.path.basename(filename)
+        payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        location = fs.upload_settings()
+        record, object_name = self._new_file_record(
+            colonyname, label, name, len(payload), fs.sha256_bytes(payload), location
+        )
+        client = fs.s3_client(location)
+        fs.ensure_bucket(client, location.bucket)
+        client.put_object(Bucket=location.bucket, Key=object_name, Body=payload)
+        return self._rpc({"msgtype": "addfilemsg", "file": record}, prvkey)
+
+    def download_file(
+        self,
+        colonyname: str,
+        prvkey: str,
+        dst: Optional[str] = None,
+        label: Optional[str] = None,
+        fileid: Optional[str] = None,
+        filename: Optional[str] = None,
+        latest: bool = True,
+    ) -> str:
+        """Download a file into folder `dst` (created if needed); returns the local path.
+
+        The file is saved under `filename`, or the record's name when fetched by fileid alone.
+        Bytes are verified against the recorded SHA-256 and written atomically.
+        """
+        _check_one_of(fileid, filename, "filename")
+        folder = os.path.abspath(dst)
+        os.makedirs(folder, exist_ok=True)
+        record = self._one_file(colonyname, prvkey, label, fileid, filename, latest)
+        name = filename if filename is not None else os.path.basename(record["name"])
+        return fs.download_to_file(record, os.path.join(folder, name))
+
+    def download_data(
+        self,
+        colonyname: str,
+        prvkey: str,
+        label: Optional[str] = None,
+        fileid: Optional[str] = None,
+        filename: Optional[str] = None,
+        latest: bool = True,
+    ) -> bytes:
+        """Download a file's bytes (verified against the recorded SHA-256)."""
+        _check_one_of(fileid, filename, "filename")
+        return fs.download_bytes(self._one_file(colonyname, prvkey, label, fileid, filename, latest))
+
+    def delete_file(
+        self,
+        colonyname: str,
+        prvkey: str,
+        label: Optional[str] = None,
+        fileid: Optional[str] = None,
+        filename: Optional[str] = None,
+    ) -> None:
+        """Delete a file's S3 object(s) and its record(s): one version by fileid, all versions by name."""
+        _check_one_of(fileid, filename, "name")
+        records = self.get_file(colonyname, prvkey, label=label, fileid=fileid, filename=filename, latest=False)
+        if not records:
+            raise Exception("invalid file")
+        for record in records:
+            location = fs.location_of(record)
+            fs.s3_client(location).delete_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])
+        msg = {"msgtype": "removefilemsg", "colonyname": colonyname, "fileid": fileid, "label": label, "name": filename}
+        self._rpc(msg, prvkey)
+
+    def sync(self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> None:
+        """Two-way sync of folder `dir` with ColonyFS label `label` (recursively), in pure Python.
+
+        Subfolder `dir/a/b` maps to label `<label>/a/b`; files are matched by name and compared by
+        SHA-256. A file only on one side is copied to the other (upload, or atomic verified
+        download). A file on both sides with different content is uploaded as a new version when
+        `keeplocal` is true, else the remote version overwrites the local file. Nothing is ever
+        deleted on either side. Returns None; errors propagate (no "failed to sync" wrapping).
+        """
+        root_label = _normalise_label(label)
+        os.makedirs(dir, exist_ok=True)
+        local = _local_files(dir)
+        remote = self._remote_files(root_label, colonyname, prvkey)
+        for sublabel, files in _sublabels(local, remote):
+            folder = os.path.join(dir, *_label_parts(sublabel))
+            full_label = root_label if sublabel == "" else f"{root_label.rstrip('/')}/{sublabel}"
+            for name in files:
+                local_sum = local.get(sublabel, {}).get(name)
+                remote_sum = remote.get(sublabel, {}).get(name)
+                if local_sum == remote_sum:
+                    continue
+                path = os.path.join(folder, name)
+                if remote_sum is None or (local_sum is not None and keeplocal):
+                    self.upload_file(colonyname, prvkey, filepath=path, label=full_label)
+                else:
+                    os.makedirs(folder, exist_ok=True)
+                    record = self._one_file(colonyname, prvkey, full_label, None, name, True)
+                    fs.download_to_file(record, path)
+
+    def _one_file(
+        self,
+        colonyname: str,
+        prvkey: str,
+        label: Optional[str],
+        fileid: Optional[str],
+        filename: Optional[str],
+        latest: bool,
+    ) -> Dict[str, Any]:
+        """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
+        records = self.get_file(colonyname, prvkey, label=label, fileid=fileid, filename=filename, latest=latest)
+        if not records:
+            raise Exception("invalid file")
+        return records[0]
+
+    def _new_file_record(
+        self, colonyname: str, label: Optional[str], name: str, size: int, checksum: str, location: fs.S3Location
+    ) -> Tuple[Dict[str, Any], str]:
+        """The addfilemsg `file` dict for a new upload, built (and so validated) before any upload."""
+        object_name = fs.new_object_name()
+        s3object = S3Object(
+            server=location.host,
+            port=location.port,
+            tls=location.tls,
+            accesskey="",
+            secretkey="",
+            region=location.region or "",
+            encryptionkey="",
+            encryptionalg="",
+            object=object_name,
+            bucket=location.bucket,
+        )
+        record = File(
+            fileid="",
+            colonyname=colonyname,
+            label=label,
+            name=name,
+            size=size,
+            sequencenr=1,
+            checksum=checksum,
+            checksumalg="SHA256",
+            ref=Reference(protocol="s3", s3object=s3object),
+        )
+        return record.model_dump(by_alias=True), object_name
+
+    def _remote_files(self, root_label: str, colonyname: str, prvkey: str) -> Dict[str, Dict[str, str]]:
+        """{sublabel: {name: checksum}} of every label at or under `root_label` on the server."""
+        prefix = root_label.rstrip("/") + "/"
+        labels = self.get_file_labels(colonyname, prvkey, name=root_label, exact=False) or []
+        names = {entry["name"] for entry in labels if entry["name"] == root_label or entry["name"].startswith(prefix)}
+        names.add(root_label)
+        remote: Dict[str, Dict[str, str]] = {}
+        for full_label in names:
+            sublabel = "" if full_label == root_label else full_label[len(prefix):]
+            if _label_parts(sublabel) is None:
+                continue
+            files = self.get_files(full_label, colonyname, prvkey) or []
+            remote[sublabel] = {entry["name"]: entry["checksum"] for entry in files}
+        return remote
+
+
+def _label_parts(sublabel: str) -> Optional[List[str]]:
+    """Folder components of a sublabel, or None if it could escape the sync folder (`..`, `.`)."""
+    parts = [part for part in sublabel.split("/") if part]
+    if any(part in (".", "..") for part in parts):
+        return None
+    return parts
+
+
+def _local_files(dir: str) -> Dict[str, Dict[str, str]]:
+    """{sublabel: {name: sha256}} of the regular files under `dir` (sublabel `a/b` for `dir/a/b`)."""
+    local: Dict[str, Dict[str, str]] = {}
+    for folder, _subdirs, names in os.walk(dir):
+        rel = os.path.relpath(folder, dir)
+        sublabel = "" if rel == "." else rel.replace(os.sep, "/")
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                local.setdefault(sublabel, {})[name] = fs.sha256_file(path)
+    return local
+
+
+def _sublabels(
+    local: Dict[str, Dict[str, str]], remote: Dict[str, Dict[str, str]]
+) -> List[Tuple[str, List[str]]]:
+    """Every (sublabel, sorted file names) present on either side."""
+    result = []
+    for sublabel in sorted(set(local) | set(remote)):
+        names = set(local.get(sublabel, {})) | set(remote.get(sublabel, {}))
+        result.append((sublabel, sorted(names)))
+    return result

@@ -1,0 +1,220 @@
+"""ColonyFS: endpoint parsing offline, then upload/download/delete/sync against the real server
+and the moto S3 server of the dev-server (§d.9 and the fixed quirks)."""
+
+import os
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from pydantic import ValidationError
+
+from pycolonies_fast import fs
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import ColoniesConnectionError
+
+BOTH_MESSAGE = "Both 'fileid' and 'filename' cannot be set at the same time. Please provide only one."
+
+
+@pytest.mark.parametrize(
+    "endpoint, tls, expected",
+    [
+        ("localhost:9000", False, ("localhost", 9000, False)),
+        ("localhost:9000", True, ("localhost", 9000, True)),
+        ("http://h:9000", True, ("h", 9000, False)),
+        ("https://h:9443/", False, ("h", 9443, True)),
+        ("https://h", False, ("h", 443, True)),
+        ("h", False, ("h", 80, False)),
+    ],
+)
+def test_split_endpoint(endpoint, tls, expected):
+    assert fs._split_endpoint(endpoint, tls) == expected
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://h:1", "h:x", ":9000", "h:1/path"])
+def test_split_endpoint_rejects(endpoint):
+    with pytest.raises(Exception, match="invalid endpoint"):
+        fs._split_endpoint(endpoint, False)
+
+
+def test_unset_tls_and_skipverify_default_to_false(monkeypatch):
+    monkeypatch.setenv("AWS_S3_ENDPOINT", "s3.local:9000")
+    monkeypatch.delenv("AWS_S3_TLS", raising=False)
+    monkeypatch.delenv("AWS_S3_SKIPVERIFY", raising=False)
+    location = fs.upload_settings()
+    assert (location.tls, location.verify, location.endpoint_url) == (False, True, "http://s3.local:9000")
+    monkeypatch.setenv("AWS_S3_SKIPVERIFY", "YES")
+    assert fs.upload_settings().verify is False
+
+
+def test_location_of_go_sync_record(monkeypatch):
+    record = {"ref": {"s3object": {"server": "s3.local:9000", "port": -1, "tls": False, "bucket": "b", "region": ""}}}
+    assert fs.location_of(record).endpoint_url == "http://s3.local:9000"
+
+
+def test_checksum_matches():
+    assert fs.checksum_matches({"checksum": "AB", "checksumalg": "SHA256"}, "ab")
+    assert not fs.checksum_matches({"checksum": "ab", "checksumalg": "SHA256"}, "cd")
+    assert fs.checksum_matches({"checksum": "", "checksumalg": "SHA256"}, "cd")
+    assert fs.checksum_matches({"checksum": "ab", "checksumalg": "MD5"}, "cd")
+
+
+def test_secrets_not_in_repr():
+    location = fs.S3Location("h", 1, False, "b", "ACCESS", "SECRET", None, True)
+    assert "SECRET" not in repr(location) and "ACCESS" not in repr(location)
+
+
+def test_both_fileid_and_filename_rejected_before_io():
+    client = Colonies("127.0.0.1", 1)
+    with pytest.raises(ValueError, match=BOTH_MESSAGE):
+        client.download_file("test", "prvkey", fileid="123", filename="filename")
+    with pytest.raises(ValueError, match=BOTH_MESSAGE):
+        client.download_data("test", "prvkey", fileid="123", filename="filename")
+    with pytest.raises(ValueError, match="Both 'fileid' and 'name'"):
+        client.delete_file("test", "prvkey", fileid="123", filename="filename")
+
+
+# ---- real server and moto S3 ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def live(dev_server):
+    """A client, a fresh approved executor key, and direct S3 access to the dev bucket."""
+    client = Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
+    colony, colony_key = dev_server["COLONIES_COLONY_NAME"], dev_server["COLONIES_COLONY_PRVKEY"]
+    key = Crypto().prvkey()
+    name = "files-" + uuid.uuid4().hex[:12]
+    executor = {"executorname": name, "executorid": Crypto().id(key), "colonyname": colony, "executortype": "files"}
+    client.add_executor(executor, colony_key)
+    client.approve_executor(colony, name, colony_key)
+    location = fs.upload_settings()
+    return SimpleNamespace(client=client, colony=colony, key=key, s3=fs.s3_client(location), bucket=location.bucket)
+
+
+@pytest.fixture
+def label():
+    return "/pytest-files/" + uuid.uuid4().hex[:12]
+
+
+def object_count(live):
+    fs.ensure_bucket(live.s3, live.bucket)
+    return live.s3.list_objects_v2(Bucket=live.bucket).get("KeyCount", 0)
+
+
+def test_upload_file_and_download_file(live, label, tmp_path):
+    src = tmp_path / "hello.txt"
+    src.write_bytes(b"hello world\n")
+    stored = live.client.upload_file(live.colony, live.key, filepath=str(src), label=label)
+    assert stored["name"] == "hello.txt" and stored["label"] == label and stored["size"] == 12
+    assert stored["checksum"] == fs.sha256_bytes(b"hello world\n") and stored["fileid"]
+    dst = tmp_path / "out"
+    path = live.client.download_file(live.colony, live.key, dst=str(dst), label=label, filename="hello.txt")
+    assert path == str(dst) + "/hello.txt"
+    assert open(path, "rb").read() == b"hello world\n"
+    assert os.listdir(dst) == ["hello.txt"]
+
+
+def test_upload_data_download_data_and_metadata(live, label):
+    data = os.urandom(300_000)
+    live.client.upload_data(live.colony, live.key, filename="dir/blob.bin", data=data, label=label.lstrip("/") + "/")
+    assert live.client.download_data(live.colony, live.key, label=label, filename="blob.bin") == data
+    files = live.client.get_file(live.colony, live.key, label=label, filename="blob.bin")
+    assert len(files) == 1 and files[0]["name"] == "blob.bin"
+    assert [f["name"] for f in live.client.get_files(label, live.colony, live.key)] == ["blob.bin"]
+    labels = live.client.get_file_labels(live.colony, live.key, name=label, exact=True)
+    assert [entry["name"] for entry in labels] == [label]
+
+
+def test_download_by_fileid_alone_uses_record_name(live, label, tmp_path):
+    stored = live.client.upload_data(live.colony, live.key, filename="named.txt", data=b"abc", label=label)
+    path = live.client.download_file(live.colony, live.key, dst=str(tmp_path), fileid=stored["fileid"])
+    assert path == str(tmp_path / "named.txt") and open(path, "rb").read() == b"abc"
+    assert live.client.download_data(live.colony, live.key, fileid=stored["fileid"]) == b"abc"
+
+
+def test_delete_file_removes_record_and_every_version(live, label):
+    first = live.client.upload_data(live.colony, live.key, filename="v.txt", data=b"1", label=label)
+    second = live.client.upload_data(live.colony, live.key, filename="v.txt", data=b"2", label=label)
+    assert live.client.delete_file(live.colony, live.key, label=label, filename="v.txt") is None
+    with pytest.raises(ColoniesConnectionError):
+        live.client.get_file(live.colony, live.key, label=label, filename="v.txt")
+    for stored in (first, second):
+        with pytest.raises(Exception):
+            live.s3.head_object(Bucket=live.bucket, Key=stored["ref"]["s3object"]["object"])
+
+
+def test_delete_file_by_fileid(live, label):
+    stored = live.client.upload_data(live.colony, live.key, filename="d.txt", data=b"x", label=label)
+    live.client.delete_file(live.colony, live.key, fileid=stored["fileid"])
+    with pytest.raises(ColoniesConnectionError):
+        live.client.get_file(live.colony, live.key, fileid=stored["fileid"])
+
+
+def test_none_label_rejected_before_upload(live, tmp_path):
+    before = object_count(live)
+    with pytest.raises(ValidationError):
+        live.client.upload_data(live.colony, live.key, filename="x.txt", data=b"x", label=None)
+    assert object_count(live) == before
+
+
+def test_checksum_mismatch_detected_and_destination_untouched(live, label, tmp_path):
+    stored = live.client.upload_data(live.colony, live.key, filename="c.txt", data=b"original", label=label)
+    live.s3.put_object(Bucket=live.bucket, Key=stored["ref"]["s3object"]["object"], Body=b"tampered")
+    with pytest.raises(fs.ChecksumMismatchError, match="c.txt"):
+        live.client.download_data(live.colony, live.key, label=label, filename="c.txt")
+    (tmp_path / "c.txt").write_bytes(b"local copy")
+    with pytest.raises(fs.ChecksumMismatchError):
+        live.client.download_file(live.colony, live.key, dst=str(tmp_path), label=label, filename="c.txt")
+    assert os.listdir(tmp_path) == ["c.txt"]
+    assert (tmp_path / "c.txt").read_bytes() == b"local copy"
+
+
+def test_endpoint_with_scheme_and_unset_tls(live, label, monkeypatch):
+    endpoint = os.environ["AWS_S3_ENDPOINT"]
+    monkeypatch.setenv("AWS_S3_ENDPOINT", "http://" + endpoint)
+    monkeypatch.delenv("AWS_S3_TLS", raising=False)
+    monkeypatch.delenv("AWS_S3_SKIPVERIFY", raising=False)
+    stored = live.client.upload_data(live.colony, live.key, filename="s.txt", data=b"scheme", label=label)
+    assert stored["ref"]["s3object"]["tls"] is False
+    assert live.client.download_data(live.colony, live.key, fileid=stored["fileid"]) == b"scheme"
+
+
+def write_tree(root, files):
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def read_tree(root):
+    return {
+        os.path.relpath(os.path.join(folder, name), root): open(os.path.join(folder, name), "rb").read()
+        for folder, _dirs, names in os.walk(root)
+        for name in names
+    }
+
+
+def test_sync_uploads_then_downloads(live, label, tmp_path):
+    tree = {"a.txt": b"alpha", "sub/b.txt": b"beta", "sub/deeper/c.bin": os.urandom(1000)}
+    first, second = tmp_path / "first", tmp_path / "second"
+    write_tree(first, tree)
+    assert live.client.sync(str(first), label, False, live.colony, live.key) is None
+    assert [f["name"] for f in live.client.get_files(label, live.colony, live.key)] == ["a.txt"]
+    assert [f["name"] for f in live.client.get_files(label + "/sub", live.colony, live.key)] == ["b.txt"]
+    live.client.sync(str(second), label, False, live.colony, live.key)
+    assert read_tree(second) == read_tree(first) == {os.path.normpath(k): v for k, v in tree.items()}
+    live.client.sync(str(second), label, False, live.colony, live.key)
+    assert len(live.client.get_file(live.colony, live.key, label=label, filename="a.txt", latest=False)) == 1
+
+
+def test_sync_conflicts_follow_keeplocal(live, label, tmp_path):
+    mine, theirs = tmp_path / "mine", tmp_path / "theirs"
+    write_tree(mine, {"f.txt": b"v1"})
+    live.client.sync(str(mine), label, False, live.colony, live.key)
+    write_tree(theirs, {"f.txt": b"theirs"})
+    live.client.sync(str(theirs), label, True, live.colony, live.key)
+    assert live.client.download_data(live.colony, live.key, label=label, filename="f.txt") == b"theirs"
+    (mine / "f.txt").write_bytes(b"mine, unsynced")
+    live.client.sync(str(mine), label, False, live.colony, live.key)
+    assert (mine / "f.txt").read_bytes() == b"theirs"
+    assert os.listdir(mine) == ["f.txt"]
