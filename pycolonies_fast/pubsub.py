@@ -20,13 +20,15 @@ from .codec import build_request, decode_envelope
 from .errors import ColoniesError, RequestTimeoutError, TransportError
 from .models import Process
 
-__all__ = ["WaitTimeoutError", "wait_for_process", "subscribe_channel", "FINAL_STATES", "RECHECK_INTERVAL"]
+__all__ = ["WaitTimeoutError", "wait_for_process", "subscribe_channel", "FINAL_STATES"]
 
 SUCCESS, FAILED, CANCELLED = 2, 3, 4
 FINAL_STATES = (SUCCESS, FAILED, CANCELLED)
 
 #: Seconds between safety-net `get_process` checks while waiting (pushes normally wake us first).
 RECHECK_INTERVAL = 5.0
+#: Longest life of one process subscription on the server before wait() renews it.
+SUBSCRIPTION_WINDOW = 60.0
 #: Connect timeout when the client does not say otherwise.
 DEFAULT_CONNECT_TIMEOUT = 10.0
 #: Extra seconds allowed, after a channel subscription's own timeout, for the server's closing frame.
@@ -97,38 +99,48 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
     One websocket carries three `subscribeprocessmsg` subscriptions (states 2, 3 and 4), so a
     failure or cancellation wakes us as promptly as a success (upstream only woke on success).
     Each push, and every RECHECK_INTERVAL seconds as a safety net, triggers a `get_process`.
-    Raises WaitTimeoutError after `timeout` seconds; server errors (e.g. unknown process) raise
-    from `get_process` as usual.
+    Long waits resubscribe every SUBSCRIPTION_WINDOW seconds, so the server never keeps the two
+    subscriptions that did not fire for longer than that. Raises WaitTimeoutError after `timeout`
+    seconds; server errors (e.g. unknown process) raise from `get_process` as usual.
     """
-    processid = process.processid
-    conditions = process.spec.conditions
     deadline = time.monotonic() + max(float(timeout), 0.0)
-    server_timeout = math.ceil(timeout)
+    while True:
+        window_end = min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
+        finished = _watch(client, process, window_end, prvkey)
+        if finished is not None:
+            return finished
+        if time.monotonic() >= deadline:
+            raise WaitTimeoutError(f"Process {process.processid} did not finish within {timeout} seconds")
+
+
+def _watch(client: Any, process: Any, until: float, prvkey: str) -> Optional[Process]:
+    """Subscribe on one connection until `until`; the process once it is final, else None."""
+    conditions = process.spec.conditions
     ws = _connect(client)
     try:
         for state in FINAL_STATES:
             msg = {
-                "processid": processid,
+                "processid": process.processid,
                 "executortype": conditions.executortype,
                 "state": state,
-                "timeout": server_timeout,
+                "timeout": max(math.ceil(until - time.monotonic()), 0),
                 "colonyname": conditions.colonyname,
                 "msgtype": "subscribeprocessmsg",
             }
             _send(ws, msg, prvkey)
         connected = True
         while True:
-            pause = min(deadline - time.monotonic(), RECHECK_INTERVAL)
+            pause = min(until - time.monotonic(), RECHECK_INTERVAL)
             if pause > 0:
                 if connected:
                     connected = _await_push(ws, pause)
                 else:
                     time.sleep(pause)
-            current = client.get_process(processid, prvkey)
+            current = client.get_process(process.processid, prvkey)
             if current.state in FINAL_STATES:
                 return current
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(f"Process {processid} did not finish within {timeout} seconds")
+            if time.monotonic() >= until:
+                return None
     finally:
         ws.close()
 

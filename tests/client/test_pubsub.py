@@ -3,6 +3,7 @@ cancellation, timeout, unknown process, the safety-net re-check, and that socket
 
 import base64
 import json
+import ssl
 import threading
 import time
 import uuid
@@ -50,6 +51,7 @@ def test_subscription_frames_offline(monkeypatch):
     vector = json.loads(VECTORS.read_text())["envelopes"][-1]
     sock = FakeSocket()
     monkeypatch.setattr(pubsub.websocket, "create_connection", lambda url, **kw: sock)
+    monkeypatch.setattr(pubsub, "SUBSCRIPTION_WINDOW", 1000.0)
     client = SimpleNamespace(host="localhost", port=50080, tls=False, get_process=lambda pid, key: SimpleNamespace(state=2))
     result = pubsub.wait_for_process(client, fake_process(), 100, vector["signer_prvkey"])
     assert result.state == 2 and sock.closed
@@ -58,6 +60,12 @@ def test_subscription_frames_offline(monkeypatch):
     assert [m["state"] for m in messages] == [2, 3, 4]
     assert pubsub._ws_url(client) == vector["url"]
     assert pubsub._ws_url(SimpleNamespace(host="::1", port=1, tls=True)) == "wss://[::1]:1/pubsub"
+
+
+def test_tls_options_follow_client_settings():
+    assert pubsub._sslopt(SimpleNamespace()) == {"cert_reqs": ssl.CERT_REQUIRED}
+    assert pubsub._sslopt(SimpleNamespace(ca_bundle="/ca.pem"))["ca_certs"] == "/ca.pem"
+    assert pubsub._sslopt(SimpleNamespace(verify=False))["cert_reqs"] == ssl.CERT_NONE
 
 
 def test_wait_timeout_error_is_catchable_old_and_new_ways():
@@ -187,3 +195,15 @@ def test_safety_net_recheck_without_pushes(live, sockets, monkeypatch):
     result, elapsed = timed_wait(live, process, timeout=10)
     thread.join()
     assert result.state == 3 and elapsed < PROMPT
+
+
+def test_long_wait_renews_its_subscription(live, sockets, monkeypatch):
+    """With a 1 s subscription window, a failure after 2.5 s is still seen at once (third window)."""
+    monkeypatch.setattr(pubsub, "SUBSCRIPTION_WINDOW", 1.0)
+    process = submit(live)
+    assigned = live.client.assign(live.colony, 5, live.key)
+    thread = finish_later(lambda: live.client.fail(assigned.processid, ["late"], live.key), delay=2.5)
+    result, elapsed = timed_wait(live, process, timeout=10)
+    thread.join()
+    assert result.state == 3 and 2.4 < elapsed < 2.5 + PROMPT
+    assert len(sockets) >= 3
