@@ -43,33 +43,48 @@ def client(dev_server) -> Colonies:
         yield c
 
 
-@pytest.fixture(scope="module")
-def colony(client: Colonies, keys: Identity) -> Identity:
-    """A colony of its own for one test module: ``.name``, ``.id`` and ``.prvkey`` (the colony key)."""
+def add_colony(client: Colonies, keys: Identity) -> Identity:
+    """Create a colony with a fresh key: ``.name``, ``.id`` and ``.prvkey`` (the colony key)."""
     prvkey = Crypto().prvkey()
     info = Identity(name=unique("t"), prvkey=prvkey, id=Crypto().id(prvkey))
     client.add_colony({"colonyid": info.id, "name": info.name}, keys.server)
+    return info
+
+
+@pytest.fixture(scope="module")
+def colony(client: Colonies, keys: Identity) -> Identity:
+    """A colony of its own for one test module (removed afterwards)."""
+    info = add_colony(client, keys)
+    yield info
+    client.del_colony(info.name, keys.server)
+
+
+@pytest.fixture
+def own_colony(client: Colonies, keys: Identity) -> Identity:
+    """A colony of its own for one test (removed afterwards)."""
+    info = add_colony(client, keys)
     yield info
     client.del_colony(info.name, keys.server)
 
 
 @pytest.fixture
 def new_executor(client: Colonies, colony: Identity) -> Callable[..., Identity]:
-    """Factory: register an executor in ``colony`` (approved unless ``approve=False``)."""
+    """Factory: register an executor in ``colony`` (or ``in_colony``), approved unless ``approve=False``."""
 
-    def make(approve: bool = True, executortype: str | None = None) -> Identity:
+    def make(approve: bool = True, executortype: str | None = None, in_colony: Identity | None = None) -> Identity:
+        colony_ = in_colony or colony
         prvkey = Crypto().prvkey()
         executor = Identity(
             name=unique("exec"), prvkey=prvkey, id=Crypto().id(prvkey),
-            type=executortype or unique("type"), colony=colony.name,
+            type=executortype or unique("type"), colony=colony_.name,
         )
         client.add_executor(
             {"executorname": executor.name, "executorid": executor.id,
-             "colonyname": colony.name, "executortype": executor.type},
-            colony.prvkey,
+             "colonyname": colony_.name, "executortype": executor.type},
+            colony_.prvkey,
         )
         if approve:
-            client.approve_executor(colony.name, executor.name, colony.prvkey)
+            client.approve_executor(colony_.name, executor.name, colony_.prvkey)
         return executor
 
     return make
