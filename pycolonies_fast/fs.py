@@ -138,8 +138,7 @@ def s3_client(location: S3Location) -> Any:
     with _clients_lock:
         client = _clients.get(key)
         if client is None:
-            import boto3
-
+            boto3 = _import_boto3()
             client = boto3.client(
                 "s3",
                 endpoint_url=location.endpoint_url,
@@ -151,6 +150,15 @@ def s3_client(location: S3Location) -> Any:
             )
             _clients[key] = client
         return client
+
+
+def _import_boto3() -> Any:
+    """boto3, or an ImportError that says how to get it (it is an optional dependency)."""
+    try:
+        import boto3
+    except ImportError as exc:
+        raise ImportError("ColonyFS needs boto3: pip install 'pycolonies-fast[fs]'") from exc
+    return boto3
 
 
 def ensure_bucket(client: Any, bucket: str) -> None:

@@ -45,7 +45,8 @@ def test_append_rejects_non_iterable_payload_offline():
 def add_executor(client, colony, colony_key, executortype):
     key = Crypto().prvkey()
     name = "chan-" + uuid.uuid4().hex[:12]
-    executor = {"executorname": name, "executorid": Crypto().id(key), "colonyname": colony, "executortype": executortype}
+    executorid = Crypto().id(key)
+    executor = {"executorname": name, "executorid": executorid, "colonyname": colony, "executortype": executortype}
     client.add_executor(executor, colony_key)
     client.approve_executor(colony, name, colony_key)
     return key
@@ -59,7 +60,9 @@ def live(dev_server):
     executortype = "chan-" + uuid.uuid4().hex[:12]
     submitter = add_executor(client, colony, colony_key, "chan-submitter")
     executor = add_executor(client, colony, colony_key, executortype)
-    return SimpleNamespace(client=client, colony=colony, submitter=submitter, executor=executor, executortype=executortype)
+    return SimpleNamespace(
+        client=client, colony=colony, submitter=submitter, executor=executor, executortype=executortype
+    )
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
 from pycolonies_fast import fs
@@ -139,7 +140,7 @@ def test_delete_file_removes_record_and_every_version(live, label):
     with pytest.raises(ColoniesConnectionError):
         live.client.get_file(live.colony, live.key, label=label, filename="v.txt")
     for stored in (first, second):
-        with pytest.raises(Exception):
+        with pytest.raises(ClientError):
             live.s3.head_object(Bucket=live.bucket, Key=stored["ref"]["s3object"]["object"])
 
 

@@ -261,7 +261,8 @@ def test_required_fields():
 def test_workflow_serialisation_matches_upstream_cron_vector():
     vector = next(e for e in json.loads(VECTORS.read_text())["envelopes"] if e["msg"]["msgtype"] == "addcronmsg")
     node1 = FuncSpec(nodename="node1", conditions=Conditions(colonyname="dev", executortype="cli"))
-    node2 = FuncSpec(nodename="node2", conditions=Conditions(colonyname="dev", executortype="cli", dependencies=["node1"]))
+    node2_conditions = Conditions(colonyname="dev", executortype="cli", dependencies=["node1"])
+    node2 = FuncSpec(nodename="node2", conditions=node2_conditions)
     workflow = Workflow(colonyname="dev", functionspecs=[node1, node2])
     assert json.dumps(workflow.model_dump(by_alias=True)) == vector["msg"]["cron"]["workflowspec"]
 
@@ -278,7 +279,9 @@ def test_processgraph_parses():
         starttime=ZERO_TIME,
         endtime=ZERO_TIME,
         processids=["p1", "p2"],
-        nodes=[{"id": "p1", "data": {"label": "x"}, "position": {"x": 1, "y": 2}, "type": "t", "style": {"color": "c"}}],
+        nodes=[
+            {"id": "p1", "data": {"label": "x"}, "position": {"x": 1, "y": 2}, "type": "t", "style": {"color": "c"}}
+        ],
         edges=[{"id": "e", "source": "p1", "target": "p2", "animated": False}],
     )
     assert isinstance(graph.nodes[0], ProcessNode) and graph.nodes[0].position == Position(x=1, y=2)

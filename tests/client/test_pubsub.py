@@ -44,7 +44,8 @@ class FakeSocket:
 
 
 def fake_process(processid="c" * 64):
-    return SimpleNamespace(processid=processid, spec=SimpleNamespace(conditions=SimpleNamespace(executortype="cli", colonyname="dev")))
+    conditions = SimpleNamespace(executortype="cli", colonyname="dev")
+    return SimpleNamespace(processid=processid, spec=SimpleNamespace(conditions=conditions))
 
 
 def test_subscription_frames_offline(monkeypatch):
@@ -52,7 +53,8 @@ def test_subscription_frames_offline(monkeypatch):
     sock = FakeSocket()
     monkeypatch.setattr(pubsub.websocket, "create_connection", lambda url, **kw: sock)
     monkeypatch.setattr(pubsub, "SUBSCRIPTION_WINDOW", 1000.0)
-    client = SimpleNamespace(host="localhost", port=50080, tls=False, get_process=lambda pid, key: SimpleNamespace(state=2))
+    finished = SimpleNamespace(state=2)
+    client = SimpleNamespace(host="localhost", port=50080, tls=False, get_process=lambda pid, key: finished)
     result = pubsub.wait_for_process(client, fake_process(), 100, vector["signer_prvkey"])
     assert result.state == 2 and sock.closed
     messages = [orjson.loads(base64.b64decode(orjson.loads(frame)["payload"])) for frame in sock.sent]
