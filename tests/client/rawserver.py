@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from typing import Union
 
 #: bytes = send them; list of bytes = send piece by piece; "close" = drop the connection without
 #: replying; ("sleep", seconds) = wait that long, then drop the connection; ("then-close", bytes) =
-#: send the bytes, then drop the connection (an idle keep-alive connection the server closed).
+#: send the bytes, then drop the connection (an idle keep-alive connection the server closed);
+#: ("delay", seconds, bytes) = wait, then send the bytes.
 Action = Union[bytes, list, str, tuple]
 
 
@@ -21,8 +23,9 @@ def reply(body: bytes, status: int = 200, extra: bytes = b"") -> bytes:
 class RawServer:
     """Accepts connections on 127.0.0.1 and plays the scripted actions in order."""
 
-    def __init__(self, actions: list[Action]) -> None:
+    def __init__(self, actions: list[Action], tls: ssl.SSLContext | None = None) -> None:
         self.actions = list(actions)
+        self.tls = tls
         self.requests: list[bytes] = []
         self.connections = 0
         self._listener = socket.socket()
@@ -46,6 +49,12 @@ class RawServer:
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (OSError, ssl.SSLError):
+                conn.close()
+                return
         with conn:
             while True:
                 request = _read_request(conn)
@@ -55,6 +64,10 @@ class RawServer:
                 action = self.actions.pop(0) if self.actions else "close"
                 if action == "close":
                     return
+                if isinstance(action, tuple) and action[0] == "delay":
+                    time.sleep(action[1])
+                    conn.sendall(action[2])
+                    continue
                 if isinstance(action, tuple) and action[0] == "then-close":
                     conn.sendall(action[1])
                     return

@@ -1,0 +1,235 @@
+"""Tests of the client core: constructor and attributes, colonies_client(), the RPC path's
+errors and timeouts, TLS options, and keys never leaking into messages."""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import socket
+import ssl
+import subprocess
+import time
+
+import pytest
+
+from pycolonies_fast.client import Colonies, colonies_client
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import (
+    ColoniesConnectionError,
+    ReplyError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+
+from rawserver import RawServer, reply  # tests/client is on sys.path (pytest prepend mode)
+
+KEY = Crypto().prvkey()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- constructor and attributes ---------------------------------------------------------------
+
+def test_attributes_as_upstream():
+    c = Colonies("localhost", 50080)
+    assert (c.host, c.port, c.tls, c.native_crypto) == ("localhost", 50080, False, False)
+    assert c.url == "http://localhost:50080/api"
+    t = Colonies("example.com", "8443", 1, native_crypto=True)
+    assert (t.port, t.tls, t.native_crypto, t.url) == ("8443", True, True, "https://example.com:8443/api")
+
+
+def test_state_constants():
+    assert (Colonies.WAITING, Colonies.RUNNING, Colonies.SUCCESSFUL, Colonies.FAILED, Colonies.CANCELLED) == (0, 1, 2, 3, 4)
+
+
+def test_timeout_option_and_property():
+    c = Colonies("localhost", 1, timeout=5)
+    assert c.timeout == 5
+    c.timeout = None
+    assert c.timeout is None
+
+
+def test_repr_shows_no_secrets():
+    assert repr(Colonies("localhost", 50080)) == "Colonies(url='http://localhost:50080/api')"
+
+
+# --- colonies_client() ------------------------------------------------------------------------
+
+@pytest.fixture
+def env(monkeypatch):
+    for name in ("COLONIES_SERVER_HOST", "COLONIES_SERVER_PORT", "COLONIES_SERVER_TLS", "COLONIES_TLS",
+                 "COLONIES_COLONY_NAME", "COLONIES_COLONY_PRVKEY", "COLONIES_EXECUTOR_NAME", "COLONIES_PRVKEY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("COLONIES_SERVER_HOST", "localhost")
+    monkeypatch.setenv("COLONIES_SERVER_PORT", "50080")
+    return monkeypatch
+
+
+def test_colonies_client_reads_the_environment(env):
+    env.setenv("COLONIES_COLONY_NAME", "dev")
+    env.setenv("COLONIES_COLONY_PRVKEY", "ck")
+    env.setenv("COLONIES_EXECUTOR_NAME", "ex")
+    env.setenv("COLONIES_PRVKEY", "ek")
+    client, colonyname, colony_prvkey, executorname, prvkey = colonies_client(native_crypto=True)
+    assert isinstance(client, Colonies)
+    assert (client.host, client.port, client.tls, client.native_crypto) == ("localhost", 50080, False, True)
+    assert (colonyname, colony_prvkey, executorname, prvkey) == ("dev", "ck", "ex", "ek")
+
+
+def test_colonies_client_unset_values_are_none(env):
+    assert colonies_client()[1:] == (None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("server_tls", "tls", "expected"),
+    [("true", None, True), ("True", None, False), ("1", None, False), (None, None, False),
+     (None, "true", True), (None, "false", False), ("false", "true", False)],
+)
+def test_colonies_client_tls(env, server_tls, tls, expected):
+    if server_tls is not None:
+        env.setenv("COLONIES_SERVER_TLS", server_tls)
+    if tls is not None:
+        env.setenv("COLONIES_TLS", tls)
+    assert colonies_client()[0].tls is expected
+
+
+def test_colonies_client_without_port_is_a_clear_type_error(env):
+    env.delenv("COLONIES_SERVER_PORT")
+    with pytest.raises(TypeError, match="COLONIES_SERVER_PORT"):
+        colonies_client()
+
+
+def test_colonies_client_without_host_is_a_clear_type_error(env):
+    env.delenv("COLONIES_SERVER_HOST")
+    with pytest.raises(TypeError, match="COLONIES_SERVER_HOST"):
+        colonies_client()
+
+
+# --- errors and timeouts ----------------------------------------------------------------------
+
+def test_connection_refused_is_a_quick_connection_error():
+    c = Colonies("127.0.0.1", free_port())
+    start = time.monotonic()
+    with pytest.raises(ColoniesConnectionError) as info:
+        c.get_colony("dev", KEY)
+    assert isinstance(info.value, TransportError)
+    assert time.monotonic() - start < 2
+    assert KEY not in str(info.value)
+
+
+def test_read_timeout_is_honoured():
+    srv = RawServer([("sleep", 5)])
+    c = Colonies("127.0.0.1", srv.port, timeout=0.3)
+    start = time.monotonic()
+    with pytest.raises(ColoniesConnectionError) as info:
+        c.get_colony("dev", KEY)
+    assert isinstance(info.value, RequestTimeoutError)
+    assert time.monotonic() - start < 3
+    srv.close()
+
+
+def test_assign_read_timeout_covers_the_long_poll():
+    # The server answers after 1 s: longer than the 0.3 s read timeout, but assign allows its
+    # long-poll time (1 s) on top of it.
+    payload = base64.b64encode(b'{"status":404,"message":"No process available for assignment"}')
+    body = b'{"payloadtype":"error","payload":"%b","error":true}' % payload
+    srv = RawServer([("delay", 1.0, reply(body, 404))])
+    c = Colonies("127.0.0.1", srv.port, timeout=0.3)
+    with pytest.raises(ServerError, match="No process available"):
+        c.assign("dev", 1, KEY)
+    srv.close()
+
+
+def test_non_json_reply_is_a_reply_error():
+    srv = RawServer([reply(b"<html>404 page not found</html>", 404)])
+    with pytest.raises(ColoniesConnectionError) as info:
+        Colonies("127.0.0.1", srv.port).get_colony("dev", KEY)
+    assert isinstance(info.value, ReplyError)
+    srv.close()
+
+
+def test_bad_private_key_raises_before_any_io():
+    c = Colonies("127.0.0.1", free_port())
+    with pytest.raises(ValueError) as info:
+        c.get_colony("dev", "zz" * 32)
+    assert "zz" * 32 not in str(info.value)
+
+
+def test_non_serialisable_message_raises_type_error():
+    with pytest.raises(TypeError):
+        Colonies("127.0.0.1", free_port()).add_colony({"colonyid": b"bytes", "name": "x"}, KEY)
+
+
+# --- TLS ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tls_files(tmp_path_factory):
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return str(cert), context
+
+
+COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')
+
+
+def test_tls_verifies_certificates_by_default(tls_files):
+    cert, context = tls_files
+    srv = RawServer([COLONY_REPLY], tls=context)
+    with pytest.raises(TransportError, match="(?i)certificate"):
+        Colonies("127.0.0.1", srv.port, tls=True).get_colony("dev", KEY)
+    srv.close()
+
+
+def test_tls_with_ca_bundle(tls_files):
+    cert, context = tls_files
+    srv = RawServer([COLONY_REPLY, COLONY_REPLY], tls=context)
+    c = Colonies("127.0.0.1", srv.port, tls=True, ca_bundle=cert)
+    assert c.get_colony("dev", KEY) == {"name": "dev"}
+    assert c.get_colony("dev", KEY) == {"name": "dev"}
+    assert srv.connections == 1  # keep-alive over TLS too
+    srv.close()
+
+
+def test_tls_without_verification(tls_files):
+    cert, context = tls_files
+    srv = RawServer([COLONY_REPLY], tls=context)
+    assert Colonies("127.0.0.1", srv.port, tls=True, verify=False).get_colony("dev", KEY) == {"name": "dev"}
+    srv.close()
+
+
+# --- against the dev server -------------------------------------------------------------------
+
+def test_server_error_carries_the_message(client, keys):
+    with pytest.raises(ColoniesConnectionError) as info:
+        client.get_colony("no-such-colony-x", keys.executor)
+    assert isinstance(info.value, ServerError)
+    assert info.value.status in (400, 403, 404, 500)
+    assert str(info.value) == info.value.message and info.value.message
+    assert keys.executor not in str(info.value)
+
+
+def test_private_rpc_name_still_works(client, colony, executor):
+    # User code calls upstream's private helper for msgtypes the SDK lacks.
+    msg = {"msgtype": "getexecutorbyidmsg", "colonyname": colony.name, "executorid": executor.id}
+    assert client._Colonies__rpc(msg, executor.prvkey)["executorname"] == executor.name
+
+
+def test_context_manager_releases_and_reconnects(dev_server, keys):
+    with Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])) as c:
+        assert c.get_colony("dev", keys.executor)["name"] == "dev"
+    assert c.get_colony("dev", keys.executor)["name"] == "dev"  # usable again after closing
+    c.close_connections()
