@@ -45,6 +45,10 @@ class ClientBase:
         self.url = ("https://" if self.tls else "http://") + host + ":" + str(port) + "/api"
         self.host = host
         self.port = port
+        # Read by the websocket side (pubsub) so that it connects like the HTTP side.
+        self.verify = verify
+        self.ca_bundle = ca_bundle
+        self.connect_timeout = connect_timeout
         self._transport = Transport(
             host, port, self.tls,
             connect_timeout=connect_timeout, read_timeout=timeout,

@@ -233,3 +233,28 @@ def test_context_manager_releases_and_reconnects(dev_server, keys):
         assert c.get_colony("dev", keys.executor)["name"] == "dev"
     assert c.get_colony("dev", keys.executor)["name"] == "dev"  # usable again after closing
     c.close_connections()
+
+
+def test_tls_settings_are_visible_to_the_websocket_side():
+    c = Colonies("h", 1, True, ca_bundle="/tmp/ca.pem", verify=False, connect_timeout=3)
+    assert (c.ca_bundle, c.verify, c.connect_timeout) == ("/tmp/ca.pem", False, 3)
+
+
+def test_one_client_many_threads(client, keys):
+    import threading
+
+    results, errors = [], []
+
+    def work():
+        try:
+            for _ in range(25):
+                results.append(client.get_colony("dev", keys.executor)["name"])
+        except Exception as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == [] and results == ["dev"] * 200
