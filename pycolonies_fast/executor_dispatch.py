@@ -1,0 +1,168 @@
+"""How the executor runs one process: find the function, build its arguments, call it, shape the result.
+
+A function receives ``process.input`` (set by a workflow's parents) if non-empty, else
+``spec.args``, as positional arguments and ``spec.kwargs`` as keyword arguments; a function with a
+``ctx`` parameter also receives a ``ProcessContext``. Its result becomes the process output: a
+tuple or list as is, ``None`` as ``[]``, anything else as ``[result]``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import inspect
+import logging
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Process
+
+__all__ = ["Function", "Outcome", "ProcessContext", "call_function", "to_output"]
+
+log = logging.getLogger("pycolonies_fast.executor")
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function the executor provides: its Colonies name, the callable and how to call it."""
+
+    name: str
+    fn: Callable[..., Any]
+    wants_ctx: bool = False
+    cpu_bound: bool = False
+
+    @classmethod
+    def of(cls, name: str, fn: Callable[..., Any], cpu_bound: bool = False) -> Function:
+        """Describe ``fn``; a ``ctx`` parameter means it wants a ``ProcessContext``."""
+        try:
+            wants_ctx = "ctx" in inspect.signature(fn).parameters
+        except (TypeError, ValueError):  # builtins without a signature
+            wants_ctx = False
+        if wants_ctx and cpu_bound:
+            raise ValueError(f"function '{name}' runs in a process pool and cannot take a ctx parameter")
+        return cls(name, fn, wants_ctx, cpu_bound)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What to report: close with ``output``, fail with ``errors``, or nothing (``abandoned``)."""
+
+    ok: bool
+    output: list[Any] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    abandoned: bool = False
+
+    @classmethod
+    def failure(cls, *errors: str) -> Outcome:
+        return cls(False, errors=list(errors))
+
+
+class ProcessContext:
+    """Given to functions with a ``ctx`` parameter: the process, a log helper and the executor's identity.
+
+    ``ctx["process"]``, ``ctx["colonyname"]``, ``ctx["executorid"]`` and ``ctx["executor_prvkey"]``
+    work too, as in upstream's example executors.
+    """
+
+    __slots__ = ("_prvkey", "client", "colonyname", "executorid", "executorname", "process")
+
+    def __init__(self, process: Process, client: Any, colonyname: str, executorname: str, executorid: str, prvkey: str) -> None:
+        self.process = process
+        self.client = client
+        self.colonyname = colonyname
+        self.executorname = executorname
+        self.executorid = executorid
+        self._prvkey = prvkey
+
+    @property
+    def prvkey(self) -> str:
+        """The executor's private key, for further RPCs on this process (``add_child``, ``set_output``)."""
+        return self._prvkey
+
+    def log(self, message: str) -> None:
+        """Append ``message`` to the process log on the server (``add_log``); failures are only logged here."""
+        try:
+            self.client.add_log(self.process.processid, message, self._prvkey)
+        except Exception as exc:  # noqa: BLE001 - a lost log line must not fail the process
+            log.warning("process %s: add_log failed: %s", self.process.processid, exc)
+
+    def __getitem__(self, key: str) -> Any:
+        upstream = {"process": self.process, "colonyname": self.colonyname, "executorid": self.executorid}
+        if key == "executor_prvkey":
+            return self._prvkey
+        return upstream[key]
+
+    def __repr__(self) -> str:
+        return f"ProcessContext(processid={self.process.processid!r}, executorname={self.executorname!r})"
+
+
+class _PastDeadline(Exception):
+    """The function was still running at the process's maxexectime."""
+
+
+def to_output(result: Any) -> list[Any]:
+    """The process output for a function's result: tuple/list as a list, None as [], else [result]."""
+    if result is None:
+        return []
+    if isinstance(result, (tuple, list)):
+        return list(result)
+    return [result]
+
+
+def call_function(
+    function: Function,
+    process: Process,
+    ctx: ProcessContext | None,
+    deadline: float | None,
+    pool: concurrent.futures.Executor | None = None,
+) -> Outcome:
+    """Run ``function`` for ``process``; ``deadline`` (monotonic) comes from the spec's maxexectime.
+
+    Without a deadline the function runs in the calling thread. With one it runs in a helper
+    thread (or the process pool) and is abandoned when the deadline passes.
+    """
+    args = list(process.input) if process.input else list(process.spec.args)
+    kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
+    if function.wants_ctx:
+        kwargs["ctx"] = ctx
+    try:
+        if function.cpu_bound and pool is not None:
+            future = pool.submit(function.fn, *args, **kwargs)
+            result = future.result(timeout=_remaining(deadline))
+        elif deadline is None:
+            result = function.fn(*args, **kwargs)
+        else:
+            result = _call_before(deadline, function.fn, args, kwargs)
+    except (_PastDeadline, concurrent.futures.TimeoutError):
+        return Outcome(False, abandoned=True)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
+        text = "".join(traceback.format_exception(exc)).rstrip()
+        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+    return Outcome(True, output=to_output(result))
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _call_before(deadline: float, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """Call ``fn`` in a daemon thread; raise ``_PastDeadline`` if it is still running at ``deadline``."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["result"] = fn(*args, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting worker
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, name="colonies-function", daemon=True)
+    thread.start()
+    thread.join(_remaining(deadline))
+    if thread.is_alive():
+        raise _PastDeadline()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
