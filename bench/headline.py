@@ -1,0 +1,320 @@
+"""Headline benchmark: submit N processes, then assign + close all N, upstream pycolonies vs ours.
+
+Variants, each with a fresh executor type (so their processes never mix), in a colony of its own:
+  upstream   pycolonies 1.0.25 from PyPI (pure-Python crypto, new connection per call): its
+             submit loop, then ``assign`` -> ``close`` per process
+  ours       pycolonies_fast's ``Colonies``, the same two sequential loops
+  runner-W   pycolonies_fast.executor.Executor with W worker threads sharing one client
+Every variant registers the function ``echo`` for its executor (the server updates function
+statistics on each close) and closes each process with its args as output.
+Reported per variant: submits/s, cycles/s (assign + close), client CPU per cycle
+(``time.process_time`` of this whole process over the cycle phase / N) and ratios to upstream;
+medians over the runs, which interleave the variants.
+
+Run: bash scripts/run-bench [--short]   or   .venv/bin/python bench/headline.py --help
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from bench import upstream  # noqa: E402
+from pycolonies_fast.client import Colonies  # noqa: E402
+from pycolonies_fast.crypto import Crypto  # noqa: E402
+from pycolonies_fast.errors import TransportError  # noqa: E402
+from pycolonies_fast.executor import Executor  # noqa: E402
+from pycolonies_fast.funcspec import func_spec  # noqa: E402
+
+DEV_SERVER = REPO / "scripts" / "dev-server"
+RESULTS_MD = REPO / "bench" / "RESULTS.md"
+SECTION = "## Assign/close headline"
+GOALS = [  # (variant, metric, ratio to upstream at least)
+    ("ours", "cycles_per_s", 1.5), ("ours", "submits_per_s", 1.8), ("best runner", "cycles_per_s", 2.6),
+]
+CPU_GOAL_MS = 0.5  # client CPU per cycle of the sequential loop
+
+
+def echo(*args: Any) -> tuple[Any, ...]:
+    """The benchmark's function: returns its arguments, so the output equals the args."""
+    return args
+
+
+class Progress:
+    """A one-line progress bar on stderr (a plain line per step when stderr is not a terminal)."""
+
+    def __init__(self, total: int, enabled: bool = True) -> None:
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.tty = sys.stderr.isatty()
+
+    def show(self, label: str, fraction: float = 0.0) -> None:
+        if not self.enabled or (not self.tty and fraction):
+            return
+        share = min(1.0, (self.done + fraction) / self.total)
+        bar = "#" * int(share * 30)
+        end = "" if self.tty else "\n"
+        sys.stderr.write(f"\r[{bar:<30}] {share * 100:3.0f}% {label:<60}{end}")
+        sys.stderr.flush()
+
+    def step(self) -> None:
+        self.done += 1
+
+    def close(self) -> None:
+        if self.enabled and self.tty:
+            sys.stderr.write("\n")
+
+
+class Bench:
+    """One benchmark colony on one server, and the measurement of each variant in it."""
+
+    def __init__(self, env: dict[str, str], n: int, progress: Progress) -> None:
+        self.n, self.progress = n, progress
+        self.host, self.port = env["COLONIES_SERVER_HOST"], int(env["COLONIES_SERVER_PORT"])
+        self.tls = env.get("COLONIES_SERVER_TLS", env.get("COLONIES_TLS")) == "true"
+        self.client = Colonies(self.host, self.port, self.tls)
+        self.server_key = env.get("COLONIES_SERVER_PRVKEY")
+        if self.server_key:  # a colony of our own, removed at the end
+            self.colony_key = Crypto().prvkey()
+            self.colony = f"bench-{uuid.uuid4().hex[:8]}"
+            self.client.add_colony({"colonyid": Crypto().id(self.colony_key), "name": self.colony}, self.server_key)
+        else:
+            self.colony, self.colony_key = env["COLONIES_COLONY_NAME"], env["COLONIES_COLONY_PRVKEY"]
+        self.limit = 60 + n * 0.2  # seconds per phase, so a stuck server cannot hang the run
+
+    def close(self) -> None:
+        if self.server_key:
+            self.client.del_colony(self.colony, self.server_key)
+        self.client.close_connections()
+
+    def executor(self) -> tuple[str, str, str]:
+        """Register and approve a fresh executor of a fresh type; returns (type, name, prvkey)."""
+        etype = f"hl-{uuid.uuid4().hex[:10]}"
+        key = Crypto().prvkey()
+        executor = {"executorname": etype, "executorid": Crypto().id(key), "colonyname": self.colony, "executortype": etype}
+        self.client.add_executor(executor, self.colony_key)
+        self.client.approve_executor(self.colony, etype, self.colony_key)
+        return etype, etype, key
+
+    def measure(self, variant: str, label: str) -> dict[str, float]:
+        """Submit N, then assign + close N with ``variant``; one run's numbers."""
+        etype, name, key = self.executor()
+        if variant == "upstream":
+            pycolonies = upstream.load("pycolonies")
+            client: Any = pycolonies.Colonies(self.host, self.port, self.tls)
+            make_spec: Callable[..., Any] = pycolonies.func_spec
+        else:
+            client, make_spec = Colonies(self.host, self.port, self.tls), func_spec
+        if not variant.startswith("runner"):
+            self.client.add_function(self.colony, name, "echo", key)
+        submit_s, submit_cpu = self._timed(f"{label}: submit", lambda tick: self._submit(client, make_spec, etype, key, tick))
+        if variant.startswith("runner"):
+            runner = Executor(client, self.colony, etype, executorname=name, prvkey=key,
+                              functions={"echo": echo}, workers=int(variant.split("-")[1]))
+            runner.register()
+            cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: self._run(runner))
+        else:
+            cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: self._cycles(client, key, tick))
+        if hasattr(client, "close_connections"):
+            client.close_connections()
+        return {
+            "submits_per_s": self.n / submit_s, "cycles_per_s": self.n / cycle_s,
+            "cpu_ms_per_submit": submit_cpu / self.n * 1e3, "cpu_ms_per_cycle": cycle_cpu / self.n * 1e3,
+        }
+
+    def _timed(self, label: str, phase: Callable[[Callable[[int], None]], float | None]) -> tuple[float, float]:
+        """Run one phase; (wall seconds, client CPU seconds). A phase may return its own wall time."""
+        def tick(i: int) -> None:
+            if i and i % 50 == 0:
+                self.progress.show(f"{label} {i}/{self.n}", i / self.n)
+                if time.perf_counter() - start > self.limit:
+                    raise RuntimeError(f"{label}: not done after {self.limit:.0f} s")
+
+        self.progress.show(label)
+        cpu, start = time.process_time(), time.perf_counter()
+        own = phase(tick)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        self.progress.step()
+        return (own if own is not None else wall), cpu
+
+    def _submit(self, client: Any, make_spec: Callable[..., Any], etype: str, key: str, tick: Callable[[int], None]) -> None:
+        for i in range(self.n):
+            tick(i)
+            client.submit_func_spec(make_spec("echo", [i], self.colony, etype), key)
+
+    def _cycles(self, client: Any, key: str, tick: Callable[[int], None]) -> None:
+        for i in range(self.n):
+            tick(i)
+            process = client.assign(self.colony, 10, key)
+            client.close(process.processid, process.input or process.spec.args, key)
+
+    def _run(self, runner: Executor) -> float:
+        stats = runner.run(max_processes=self.n, max_seconds=self.limit, handle_signals=False)
+        if stats.closed != self.n:
+            raise RuntimeError(f"runner closed {stats.closed} of {self.n} processes: {stats}")
+        return stats.elapsed
+
+
+def dev_server(command: str, mode: str | None = None) -> str:
+    """Run scripts/dev-server; ``mode`` ("exclusive"/"distributed") restarts the server if needed."""
+    env = dict(os.environ)
+    if mode is not None:
+        env["DEVSERVER_EXCLUSIVE_ASSIGN"] = "true" if mode == "exclusive" else "false"
+    done = subprocess.run([str(DEV_SERVER), command], env=env, capture_output=True, text=True, timeout=1800, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"scripts/dev-server {command} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+def server_env() -> dict[str, str]:
+    """The client environment of the dev server (``scripts/dev-server env``)."""
+    lines = dev_server("env").splitlines()
+    return dict(line[len("export "):].split("=", 1) for line in lines if line.startswith("export "))
+
+
+def measure_mode(mode: str, args: argparse.Namespace, variants: list[str], progress: Progress) -> dict[str, Any]:
+    """All runs of all variants in one server mode; raw runs, medians and ratios to upstream."""
+    dev_server("start", mode)  # a no-op when the server already runs in this mode
+    bench = Bench(server_env(), args.processes, progress)
+    runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
+    try:
+        for run in range(args.runs):
+            for variant in variants:
+                label = f"{mode} run {run + 1}/{args.runs} {variant}"
+                try:
+                    runs[variant].append(bench.measure(variant, label))
+                except TransportError as exc:  # the shared dev server restarted: wait and retry once
+                    progress.show(f"{label}: {exc}; retrying once")
+                    dev_server("start")
+                    runs[variant].append(bench.measure(variant, label))
+    finally:
+        bench.close()
+    medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
+    base = medians["upstream"]
+    ratios = {v: {k: m[k] / base[k] for k in ("submits_per_s", "cycles_per_s")} for v, m in medians.items()}
+    return {"runs": runs, "medians": medians, "ratios": ratios}
+
+
+def goals(result: dict[str, Any]) -> list[tuple[str, bool]]:
+    """The issue's goals for one mode, each as (text, met)."""
+    runners = [v for v in result["ratios"] if v.startswith("runner")]
+    best = max(runners, key=lambda v: result["ratios"][v]["cycles_per_s"]) if runners else None
+    checks = []
+    for variant, metric, want in GOALS:
+        name = best if variant == "best runner" else variant
+        if name is None:
+            continue
+        got = result["ratios"][name][metric]
+        checks.append((f"{name} {metric.replace('_per_s', '/s')} ≥ {want}× upstream: {got:.2f}×", got >= want))
+    cpu = result["medians"]["ours"]["cpu_ms_per_cycle"]
+    checks.append((f"ours client CPU per cycle ≤ {CPU_GOAL_MS} ms: {cpu:.3f} ms", cpu <= CPU_GOAL_MS))
+    return checks
+
+
+def table(results: dict[str, Any]) -> str:
+    """Markdown table of the medians and ratios, with the goals checked below it."""
+    lines = ["| mode | variant | submits/s | cycles/s | client CPU/cycle | submits × upstream | cycles × upstream |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for mode, result in results["modes"].items():
+        for variant, m in result["medians"].items():
+            r = result["ratios"][variant]
+            lines.append(f"| {mode} | {variant} | {m['submits_per_s']:.0f} | {m['cycles_per_s']:.1f} | "
+                         f"{m['cpu_ms_per_cycle']:.2f} ms | {r['submits_per_s']:.2f}× | {r['cycles_per_s']:.2f}× |")
+    lines.append("")
+    for mode, result in results["modes"].items():
+        for text, met in goals(result):
+            lines.append(f"- {mode}: {'met' if met else 'NOT met'}: {text}")
+    return "\n".join(lines)
+
+
+def update_results_md(results: dict[str, Any], text: str) -> None:
+    """Replace (or append) this benchmark's section of bench/RESULTS.md, leaving the others alone."""
+    cfg = results["config"]
+    section = "\n".join([
+        SECTION, "",
+        f"`{results['command']}` — {results['date']}, {results['machine']['cpus']} CPUs shared by server, "
+        f"PostgreSQL and client, Python {results['machine']['python']}; N = {cfg['processes']} processes, "
+        f"medians of {cfg['runs']} interleaved runs. Client CPU = `time.process_time` of the benchmark "
+        "process over the assign+close phase / N (for the runner: all its threads). Raw runs: "
+        "`bench/results/headline.json`.", "", text, "",
+    ])
+    old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
+    start = old.find(SECTION)
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + section
+    else:
+        end = old.find("\n## ", start + len(SECTION))
+        new = old[:start] + section + (old[end + 1:] if end >= 0 else "")
+    RESULTS_MD.write_text(new, encoding="utf-8")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark's options (shared by bench/headline.py, scripts/run-bench and `pycolonies-fast bench`)."""
+    parser.add_argument("-n", "--processes", type=int, default=1000, help="processes per variant and run (default 1000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per variant; medians are reported (default 3)")
+    parser.add_argument("--workers", default="1,2,4,8", help="runner worker counts (default 1,2,4,8)")
+    parser.add_argument("--modes", default="exclusive",
+                        help="server assign modes, e.g. exclusive,distributed (restarts the shared dev server)")
+    parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "headline.json", help="JSON output path")
+    parser.add_argument("--update-results", action="store_true", help=f"replace the '{SECTION[3:]}' section of bench/RESULTS.md")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    parser.add_argument("--invocation", help=argparse.SUPPRESS)  # how the caller was invoked, for the record
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the benchmark as configured by ``add_arguments``; print the table; 0 on success."""
+    if args.short:
+        args.processes, args.runs = 200, 1
+    args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
+    if set(args.modes) - {"exclusive", "distributed"} or args.processes < 1 or args.runs < 1:
+        raise SystemExit("--modes takes exclusive and/or distributed; -n and --runs must be positive")
+    variants = ["upstream", "ours"] + [f"runner-{int(w)}" for w in args.workers.split(",")]
+    upstream.ensure_installed()
+    original_mode = "exclusive" if server_env().get("COLONIES_EXCLUSIVE_ASSIGN", "true") == "true" else "distributed"
+    progress = Progress(len(args.modes) * args.runs * len(variants) * 2, not args.no_progress)
+    results: dict[str, Any] = {
+        "command": (args.invocation or "").strip() or " ".join(["bench/headline.py", *sys.argv[1:]]),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "loadavg_at_start": os.getloadavg()},
+        "config": {"processes": args.processes, "runs": args.runs, "variants": variants, "modes": args.modes},
+        "modes": {},
+    }
+    try:
+        for mode in args.modes:
+            results["modes"][mode] = measure_mode(mode, args, variants, progress)
+    finally:
+        progress.close()
+        if args.modes[-1] != original_mode:
+            dev_server("start", original_mode)
+    text = table(results)
+    print(text)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.update_results:
+        update_results_md(results, text)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="See the module docstring for what is measured.")
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

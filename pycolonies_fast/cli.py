@@ -1,0 +1,145 @@
+"""pycolonies-fast (also python -m pycolonies_fast): run an executor, or the headline benchmark.
+
+    pycolonies-fast executor --module mypkg.tasks --type mytype --workers 4
+    pycolonies-fast bench --short
+
+The server, colony and keys come from the environment variables colonies_client() reads:
+COLONIES_SERVER_HOST, COLONIES_SERVER_PORT, COLONIES_SERVER_TLS (or COLONIES_TLS),
+COLONIES_COLONY_NAME, COLONIES_COLONY_PRVKEY, COLONIES_EXECUTOR_NAME, COLONIES_PRVKEY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+__all__ = ["main", "build_parser", "module_functions"]
+
+REPO = Path(__file__).resolve().parent.parent
+EXECUTOR_HELP = """\
+Run an executor whose functions come from a Python module: every public function defined in the
+module (or the mapping COLONIES_FUNCTIONS = {"name": callable} if the module has one), limited by
+--function. By default a new executor is registered and approved with COLONIES_COLONY_PRVKEY
+(name: --name or <type>-<random>); --existing uses the approved executor COLONIES_EXECUTOR_NAME /
+COLONIES_PRVKEY instead. A function that declares a `ctx` parameter receives a ProcessContext
+(ctx.process, ctx.log("text")). SIGINT/SIGTERM stop it gracefully: in-flight processes get --grace
+seconds, then are failed; a second signal fails them at once."""
+
+
+def module_functions(module: ModuleType, names: list[str] | None = None) -> dict[str, Callable[..., Any]]:
+    """The functions a module exposes: its ``COLONIES_FUNCTIONS`` mapping, or its public functions."""
+    exposed = getattr(module, "COLONIES_FUNCTIONS", None)
+    if exposed is None:
+        exposed = {
+            name: fn for name, fn in vars(module).items()
+            if inspect.isfunction(fn) and not name.startswith("_") and fn.__module__ == module.__name__
+        }
+    functions = dict(exposed)
+    if names:
+        missing = sorted(set(names) - set(functions))
+        if missing:
+            raise SystemExit(f"module {module.__name__} has no function {', '.join(missing)}")
+        functions = {name: functions[name] for name in names}
+    if not functions:
+        raise SystemExit(f"module {module.__name__} exposes no functions")
+    return functions
+
+
+def _executor_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--module", required=True, help="importable module path, e.g. mypkg.tasks")
+    parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
+    parser.add_argument("--type", dest="executortype", help="executor type (required unless --existing)")
+    parser.add_argument("--name", help="executor name when registering (default <type>-<random>)")
+    parser.add_argument("--existing", action="store_true", help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
+    parser.add_argument("--workers", type=int, default=1, help="concurrent worker threads (default 1)")
+    parser.add_argument("--poll-timeout", type=int, default=2, help="seconds each assign long-polls (default 2)")
+    parser.add_argument("--grace", type=float, default=10.0, help="seconds in-flight processes get at shutdown (default 10)")
+    parser.add_argument("--process-pool", type=int, default=0, help="processes for cpu_bound functions (default: CPUs)")
+    parser.add_argument("--max-processes", type=int, help="stop after taking this many processes")
+    parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
+    parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``executor`` and ``bench`` subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="pycolonies-fast", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{executor,bench}")
+    executor = commands.add_parser(
+        "executor", help="run an executor from a Python module", description=EXECUTOR_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _executor_arguments(executor)
+    headline = _headline()
+    bench_help = "run the headline assign/close benchmark (needs a source checkout)"
+    bench = commands.add_parser("bench", help=bench_help, description=headline.__doc__ if headline else bench_help,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    if headline is not None:
+        headline.add_arguments(bench)
+    return parser
+
+
+def _headline() -> ModuleType | None:
+    """bench/headline.py of the source checkout this package runs from, if any."""
+    if not (REPO / "bench" / "headline.py").is_file():
+        return None
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    try:
+        return importlib.import_module("bench.headline")
+    except ImportError:
+        return None
+
+
+def run_executor(args: argparse.Namespace) -> int:
+    """The ``executor`` subcommand."""
+    from .client import colonies_client
+    from .executor import Executor
+
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` would: modules of the current folder import
+    functions = module_functions(importlib.import_module(args.module), args.function)
+    client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
+    if colonyname is None:
+        raise SystemExit("COLONIES_COLONY_NAME is not set")
+    if args.existing:
+        if executorname is None or prvkey is None:
+            raise SystemExit("--existing needs COLONIES_EXECUTOR_NAME and COLONIES_PRVKEY")
+        identity: dict[str, Any] = {"executorname": executorname, "prvkey": prvkey}
+    else:
+        if colony_prvkey is None or args.executortype is None:
+            raise SystemExit("registering an executor needs --type and COLONIES_COLONY_PRVKEY (or use --existing)")
+        identity = {"executorname": args.name, "colony_prvkey": colony_prvkey}
+    executor = Executor(
+        client, colonyname, args.executortype, functions=functions, workers=args.workers,
+        poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool, **identity,
+    )
+    executor.register()
+    logging.getLogger("pycolonies_fast.executor").info(
+        "%r running functions %s", executor, ", ".join(sorted(functions)))
+    stats = executor.run(max_processes=args.max_processes, max_seconds=args.max_seconds)
+    logging.getLogger("pycolonies_fast.executor").info("stopped: %s", stats)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``pycolonies-fast``; returns the exit status."""
+    args = build_parser().parse_args(argv)
+    if args.command == "executor":
+        return run_executor(args)
+    headline = _headline()
+    if headline is None:
+        raise SystemExit("pycolonies-fast bench needs a source checkout (bench/headline.py beside the package)")
+    if args.invocation is None:
+        args.invocation = " ".join(["pycolonies-fast", *(argv if argv is not None else sys.argv[1:])])
+    return int(headline.run(args))
