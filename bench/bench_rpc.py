@@ -5,6 +5,9 @@ Three calls: ``get_colony`` (tiny reply), ``list_executors`` (a colony with 8 ex
 time per call; client CPU per call (``time.process_time``: our process only, the server's
 work is not in it) is measured over a separate loop and stored as ``extra_info``.
 
+Group ``transport`` shows why transport.py frames replies itself: the same signed get_colony body
+POSTed through urllib3's ``urlopen``, through ``conn.request``/``getresponse``, and through ours.
+
 Run: .venv/bin/pytest bench/bench_rpc.py --benchmark-json=bench/results/rpc.json
 then: .venv/bin/python bench/report.py bench/results/rpc.json
 and:  .venv/bin/python bench/bench_rpc.py bench/results/rpc.json   (CPU table)
@@ -16,15 +19,19 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from urllib3 import HTTPConnectionPool
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.funcspec import func_spec
+from pycolonies_fast.transport import Transport
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 200
@@ -66,7 +73,8 @@ def side(request, server, setup) -> SimpleNamespace:
     if request.param == "ours":
         client, make_spec = Colonies(server.host, server.port), func_spec
     else:
-        from . import upstream  # pycolonies 1.0.25 from its own folder (imported here: script mode)
+        # pycolonies 1.0.25 from its own folder; imported here so script mode needs no package
+        from . import upstream
 
         pycolonies = upstream.load("pycolonies")
         client, make_spec = pycolonies.Colonies(server.host, server.port), pycolonies.func_spec
@@ -104,6 +112,42 @@ def test_submit_func_spec(benchmark, side, setup):
     assert run(benchmark, side, lambda: side.client.submit_func_spec(side.spec, setup.key)).state == 0
 
 
+@pytest.fixture(scope="module")
+def signed_get_colony(server, setup) -> bytes:
+    from pycolonies_fast.codec import build_request
+
+    return build_request({"msgtype": "getcolonymsg", "colonyname": setup.colony}, setup.key)
+
+
+def post_ours(transport: Transport, body: bytes) -> bytes:
+    return transport.post(body)[1]
+
+
+def post_urlopen(pool: HTTPConnectionPool, body: bytes) -> bytes:
+    return pool.urlopen("POST", "/api", body=body, retries=False).data
+
+
+def post_conn_request(pool: HTTPConnectionPool, body: bytes) -> bytes:
+    conn = pool._get_conn()
+    conn.request("POST", "/api", body=body)
+    data = conn.getresponse().data
+    pool._put_conn(conn)
+    return data
+
+
+@pytest.mark.benchmark(group="transport")
+@pytest.mark.parametrize("path", ["urllib3-urlopen", "urllib3-conn-request", "ours"])
+def test_transport(benchmark, server, signed_get_colony, path):
+    if path == "ours":
+        fn = partial(post_ours, Transport(server.host, server.port), signed_get_colony)
+    else:
+        post = post_urlopen if path == "urllib3-urlopen" else post_conn_request
+        fn = partial(post, HTTPConnectionPool(server.host, server.port, maxsize=16), signed_get_colony)
+    assert b'"error":false' in benchmark.pedantic(fn, rounds=ROUNDS, iterations=1, warmup_rounds=10)
+    benchmark.extra_info["side"] = path
+    benchmark.extra_info["cpu_us_per_call"] = round(cpu_per_call(fn, CPU_CALLS["ours"]) * 1e6, 1)
+
+
 def cpu_table(path: str) -> str:
     """Markdown table of wall medians and client CPU per call, ours vs upstream, per call."""
     import json
@@ -119,6 +163,11 @@ def cpu_table(path: str) -> str:
         cpu_o, cpu_u = ours["extra_info"]["cpu_us_per_call"], up["extra_info"]["cpu_us_per_call"]
         rows.append(f"| {group} | {wall_o:.0f} µs | {wall_u:.0f} µs | {wall_o / wall_u:.3f}× | "
                     f"{cpu_o:.0f} µs | {cpu_u:.0f} µs | {cpu_o / cpu_u:.3f}× |")
+    rows += ["", "| transport path (signed get_colony body) | wall | CPU |", "|---|---|---|"]
+    for bench in benches:
+        if bench["group"] == "transport":
+            rows.append(f"| {bench['extra_info']['side']} | {bench['stats']['median'] * 1e6:.0f} µs | "
+                        f"{bench['extra_info']['cpu_us_per_call']:.0f} µs |")
     return "\n".join(rows)
 
 

@@ -17,16 +17,22 @@ from __future__ import annotations
 import socket
 import ssl
 import time
-from typing import Any, Callable
+from collections.abc import Callable
 from queue import Empty
+from typing import Any, cast
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
+from urllib3.connection import HTTPConnection
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    NameResolutionError,
+    NewConnectionError,
+)
 from urllib3.util import Timeout
 
 from .errors import ReplyError, RequestTimeoutError, TransportError
 
-__all__ = ["Transport", "DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport"]
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
@@ -123,13 +129,13 @@ class Transport:
     def _exchange(self, request: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:
         """One attempt on one connection; raises ``_Retry`` when another attempt is safe."""
         pool = self._pool
-        conn = pool._get_conn()
+        conn = cast(HTTPConnection, pool._get_conn())
         reused = conn.sock is not None
         stage = "connect"
         try:
             if not reused:
                 conn.connect()
-            sock = conn.sock
+            sock = cast(socket.socket, conn.sock)
             if sock.gettimeout() != read_timeout:
                 sock.settimeout(read_timeout)
             stage = "send"

@@ -41,7 +41,7 @@ class ClientBase:
         pool_size: int = 16,
     ) -> None:
         self.native_crypto = native_crypto
-        self.tls = True if tls else False
+        self.tls = bool(tls)
         self.url = ("https://" if self.tls else "http://") + host + ":" + str(port) + "/api"
         self.host = host
         self.port = port

@@ -3,19 +3,20 @@
 Everything runs against the real server of the session fixture ``dev_server`` (tests/conftest.py).
 Each test module gets its own colony (created with the server key, removed afterwards), and
 executors get fresh random keys, names and executor types, so tests never see each other's work.
+Helpers are imported as top-level modules (client_helpers, rawserver): pytest's default "prepend"
+import mode puts tests/client, which has no __init__.py, on sys.path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Callable
 
 import pytest
+from client_helpers import unique
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
-
-from client_helpers import unique  # tests/client is on sys.path (pytest prepend mode, no __init__.py)
 
 
 class Identity(SimpleNamespace):

@@ -1,4 +1,4 @@
-"""A scripted loopback HTTP server for transport tests: each request gets the next scripted action."""
+"""A scripted loopback HTTP(S) server for transport tests: each request gets the next scripted action."""
 
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ import socket
 import ssl
 import threading
 import time
-from typing import Union
 
 #: bytes = send them; list of bytes = send piece by piece; "close" = drop the connection without
 #: replying; ("sleep", seconds) = wait that long, then drop the connection; ("then-close", bytes) =
 #: send the bytes, then drop the connection (an idle keep-alive connection the server closed);
 #: ("delay", seconds, bytes) = wait, then send the bytes.
-Action = Union[bytes, list, str, tuple]
+Action = bytes | list | str | tuple
 
 
 def reply(body: bytes, status: int = 200, extra: bytes = b"") -> bytes:

@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import pytest
+from rawserver import RawServer, reply
 
 from pycolonies_fast.client import Colonies, colonies_client
 from pycolonies_fast.crypto import Crypto
@@ -21,8 +22,6 @@ from pycolonies_fast.errors import (
     ServerError,
     TransportError,
 )
-
-from rawserver import RawServer, reply  # tests/client is on sys.path (pytest prepend mode)
 
 KEY = Crypto().prvkey()
 
@@ -187,7 +186,7 @@ COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2
 
 
 def test_tls_verifies_certificates_by_default(tls_files):
-    cert, context = tls_files
+    _, context = tls_files
     srv = RawServer([COLONY_REPLY], tls=context)
     with pytest.raises(TransportError, match="(?i)certificate"):
         Colonies("127.0.0.1", srv.port, tls=True).get_colony("dev", KEY)
@@ -205,7 +204,7 @@ def test_tls_with_ca_bundle(tls_files):
 
 
 def test_tls_without_verification(tls_files):
-    cert, context = tls_files
+    _, context = tls_files
     srv = RawServer([COLONY_REPLY], tls=context)
     assert Colonies("127.0.0.1", srv.port, tls=True, verify=False).get_colony("dev", KEY) == {"name": "dev"}
     srv.close()
@@ -249,7 +248,7 @@ def test_one_client_many_threads(client, keys):
         try:
             for _ in range(25):
                 results.append(client.get_colony("dev", keys.executor)["name"])
-        except Exception as exc:  # collected and asserted below
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
     threads = [threading.Thread(target=work) for _ in range(8)]

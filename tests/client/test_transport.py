@@ -9,11 +9,15 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rawserver import RawServer, reply
 
-from pycolonies_fast.errors import ColoniesConnectionError, ReplyError, RequestTimeoutError, TransportError
+from pycolonies_fast.errors import (
+    ColoniesConnectionError,
+    ReplyError,
+    RequestTimeoutError,
+    TransportError,
+)
 from pycolonies_fast.transport import Transport, _read_response
-
-from rawserver import RawServer, reply  # tests/client is on sys.path (no __init__.py, pytest prepend mode)
 
 BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
 
