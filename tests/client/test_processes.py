@@ -188,3 +188,12 @@ def test_find_process(client, executor):
     assert client.find_process("beta", ids, executor.prvkey).processid == second.processid
     assert client.find_process("gamma", ids, executor.prvkey) is None
     assert client.find_process("alpha", [], executor.prvkey) is None
+
+
+def test_wait_returns_on_cancel(client, executor):
+    # No SDK method cancels; upstream-style code uses the private RPC helper for it.
+    process = submit(client, executor)
+    cancel = {"msgtype": "cancelprocessmsg", "processid": process.processid}
+    threading.Timer(0.3, client._Colonies__rpc, (cancel, executor.prvkey)).start()
+    waited = client.wait(process, 20, executor.prvkey)
+    assert waited.state == Colonies.CANCELLED == 4
