@@ -3,13 +3,14 @@
 Connections, TLS and the pool are urllib3's (``HTTPConnectionPool`` / ``HTTPSConnectionPool``):
 they connect, verify certificates, detect connections the server dropped and hand each thread
 its own connection. The request itself is one prebuilt byte string written with ``sendall`` and
-the reply is framed by the small HTTP/1.1 reader below: profiling showed urllib3's ``urlopen``
-at ~150 µs CPU per call, ``conn.request``/``getresponse`` at ~130 µs and this path at ~30 µs,
-which is what keeps a whole RPC (signing and JSON included) under the 150 µs budget.
+the reply is framed by the small HTTP/1.1 reader below. Client CPU per POST, measured against the
+real server (bench/RESULTS.md): urllib3's ``urlopen`` ~260 µs, ``conn.request``/``getresponse``
+~240 µs, this path ~60 µs (~33 µs against a minimal server). That is what keeps a whole RPC,
+signing and JSON included, near the 150 µs budget.
 
 Retry rule: a request is sent again only when it cannot have reached the server (connection
 refused, or the write failed on a reused connection). Calls marked idempotent may also be
-repeated when the connection dropped before any reply arrived.
+repeated when the connection fails while the reply is awaited or read. Timeouts never retry.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ class Transport:
             pool._put_conn(None)
             if not isinstance(exc, Exception):
                 raise
-            raise self._classify(exc, stage, reused, idempotent) from exc
+            raise self._classify(exc, stage, reused, idempotent, read_timeout) from exc
         if keep_alive:
             pool._put_conn(conn)
         else:
@@ -155,7 +156,9 @@ class Transport:
             pool._put_conn(None)
         return status, reply
 
-    def _classify(self, exc: Exception, stage: str, reused: bool, idempotent: bool) -> Exception:
+    def _classify(
+        self, exc: Exception, stage: str, reused: bool, idempotent: bool, read_timeout: float | None
+    ) -> Exception:
         """Turn a low-level failure into a typed error, or a ``_Retry`` when retrying is safe."""
         where = self._where
         if isinstance(exc, ReplyError):
@@ -165,7 +168,9 @@ class Transport:
         if isinstance(exc, NewConnectionError):  # refused, unreachable: nothing was sent
             return _Retry(TransportError(f"Failed to connect to {where}: {_reason(exc)}"), wait=True)
         if isinstance(exc, (ConnectTimeoutError, socket.timeout)):
-            return RequestTimeoutError(f"Timed out talking to {where} during {stage}")
+            if stage == "connect":
+                return RequestTimeoutError(f"Timed out connecting to {where}")
+            return RequestTimeoutError(f"No reply from {where} within the read timeout ({read_timeout} s)")
         if isinstance(exc, ssl.SSLError):
             return TransportError(f"TLS failure with {where}: {exc}")
         if isinstance(exc, (_Dropped, OSError)):
