@@ -14,7 +14,7 @@ import tempfile
 import threading
 import uuid
 from dataclasses import dataclass
-from typing import Any, Dict, Optional, Tuple
+from typing import Any
 
 from .errors import ColoniesError
 
@@ -52,9 +52,9 @@ class S3Location:
     port: int
     tls: bool
     bucket: str
-    accesskey: Optional[str]
-    secretkey: Optional[str]
-    region: Optional[str]
+    accesskey: str | None
+    secretkey: str | None
+    region: str | None
     verify: bool
 
     @property
@@ -72,7 +72,7 @@ def _env_flag(name: str) -> bool:
     return (os.environ.get(name) or "").strip().lower() in _TRUE_WORDS
 
 
-def _split_endpoint(endpoint: str, tls: bool) -> Tuple[str, int, bool]:
+def _split_endpoint(endpoint: str, tls: bool) -> tuple[str, int, bool]:
     """Parse `[scheme://]host[:port]` into (host, port, tls); an explicit scheme decides TLS."""
     text = endpoint.strip().rstrip("/")
     if "://" in text:
@@ -106,7 +106,7 @@ def upload_settings() -> S3Location:
     )
 
 
-def location_of(record: Dict[str, Any]) -> S3Location:
+def location_of(record: dict[str, Any]) -> S3Location:
     """Where a file record's bytes live; credentials come from the environment, as upstream.
 
     Records written by Go's sync store `server="host:port"` and `port=-1`; both forms work here.
@@ -128,7 +128,7 @@ def location_of(record: Dict[str, Any]) -> S3Location:
     )
 
 
-_clients: Dict[tuple, Any] = {}
+_clients: dict[tuple, Any] = {}
 _clients_lock = threading.Lock()
 
 
@@ -195,7 +195,7 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def checksum_matches(record: Dict[str, Any], actual: str) -> bool:
+def checksum_matches(record: dict[str, Any], actual: str) -> bool:
     """True unless the record carries a SHA-256 checksum that differs from `actual`
     (records without a checksum, or with another algorithm, cannot be checked and pass)."""
     expected = (record.get("checksum") or "").lower()
@@ -205,14 +205,14 @@ def checksum_matches(record: Dict[str, Any], actual: str) -> bool:
     return expected == actual
 
 
-def _mismatch(record: Dict[str, Any], actual: str) -> ChecksumMismatchError:
+def _mismatch(record: dict[str, Any], actual: str) -> ChecksumMismatchError:
     return ChecksumMismatchError(
         f"checksum mismatch for file {record.get('name')!r} (fileid {record.get('fileid')}): "
         f"expected SHA-256 {record.get('checksum')}, got {actual}"
     )
 
 
-def download_to_file(record: Dict[str, Any], path: str) -> str:
+def download_to_file(record: dict[str, Any], path: str) -> str:
     """Stream the record's object into `path` atomically: a temp file in the same folder, checksum
     verified, then os.replace; on any failure the temp file is removed and `path` is untouched."""
     location = location_of(record)
@@ -238,7 +238,7 @@ def download_to_file(record: Dict[str, Any], path: str) -> str:
     return path
 
 
-def download_bytes(record: Dict[str, Any]) -> bytes:
+def download_bytes(record: dict[str, Any]) -> bytes:
     """The record's object as bytes, checksum verified."""
     location = location_of(record)
     body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]

@@ -2,7 +2,7 @@
 
 import base64
 import inspect
-from typing import Callable, Dict, List, Optional, Union
+from collections.abc import Callable
 
 from .models import Conditions, Fs, FuncSpec
 
@@ -15,18 +15,18 @@ def _b64_ascii(text: str) -> str:
 
 
 def func_spec(
-    func: Union[str, Callable],
-    args: List[Union[str, int]],
+    func: str | Callable,
+    args: list[str | int],
     colonyname: str,
     executortype: str,
-    executorname: Optional[str] = None,
+    executorname: str | None = None,
     priority: int = 1,
     maxexectime: int = -1,
     maxretries: int = -1,
     maxwaittime: int = -1,
-    code: Optional[str] = None,
-    kwargs: Optional[Dict[str, Union[str, List[str]]]] = None,
-    fs: Optional[Fs] = None,
+    code: str | None = None,
+    kwargs: dict[str, str | list[str]] | None = None,
+    fs: Fs | None = None,
 ) -> FuncSpec:
     """Return a FuncSpec for `func`: a function name, or a callable shipped as base64 source code.
 

@@ -7,7 +7,7 @@ every assign, so it must stay lean.
 """
 
 from datetime import datetime
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -42,9 +42,9 @@ class Conditions(BaseModel):
     """Where a process may run: colony, executor type/names, dependencies and resources."""
 
     colonyname: str = ""
-    executornames: List[str] | None = None
+    executornames: list[str] | None = None
     executortype: str
-    dependencies: List[str] = []
+    dependencies: list[str] = []
     nodes: int = 0
     cpu: str = ""
     processes: int = 0
@@ -59,8 +59,8 @@ class Fs(BaseModel):
     """ColonyFS mount of a function spec (upstream types snapshots/dirs as lists of strings)."""
 
     mount: str
-    snapshots: List[str] | None
-    dirs: List[str] | None
+    snapshots: list[str] | None
+    dirs: list[str] | None
 
 
 class FuncSpec(BaseModel):
@@ -68,8 +68,8 @@ class FuncSpec(BaseModel):
 
     nodename: str = ""
     funcname: str = ""
-    args: List[str | int] = []
-    kwargs: Dict[str, str | List[str]] | None = {}
+    args: list[str | int] = []
+    kwargs: dict[str, str | list[str]] | None = {}
     priority: int = 0
     maxwaittime: int = 0
     maxexectime: int = 0
@@ -77,8 +77,8 @@ class FuncSpec(BaseModel):
     conditions: Conditions
     label: str = ""
     fs: Fs | None = Fs(mount="", snapshots=None, dirs=None)
-    env: Dict[str, str] = {}
-    channels: List[str] = []
+    env: dict[str, str] = {}
+    channels: list[str] = []
 
 
 class Attribute(BaseModel):
@@ -106,15 +106,15 @@ class Process(BaseModel):
     waitdeadline: datetime
     execdeadline: datetime
     retries: int
-    attributes: List[Attribute] | None
+    attributes: list[Attribute] | None
     spec: FuncSpec
     waitforparents: bool = False
-    parents: List[str]
-    children: List[str]
+    parents: list[str]
+    children: list[str]
     processgraphid: str
-    input: List[str | int | float] | None = Field(alias="in")
-    output: List[str | int | float] | None = Field(alias="out")
-    errors: List[str]
+    input: list[str | int | float] | None = Field(alias="in")
+    output: list[str | int | float] | None = Field(alias="out")
+    errors: list[str]
 
     def __init__(self, **data: Any) -> None:
         """Accept `input=`/`output=` as well as the wire names `in`/`out`."""
@@ -129,7 +129,7 @@ class Workflow(BaseModel):
     """A set of function specs submitted together as a process graph."""
 
     colonyname: str
-    functionspecs: List[FuncSpec] = []
+    functionspecs: list[FuncSpec] = []
 
 
 class Position(BaseModel):
@@ -143,10 +143,10 @@ class ProcessNode(BaseModel):
     """A node of a process graph, as drawn by the Colonies dashboard."""
 
     id: str
-    data: Dict[str, str] = {}
+    data: dict[str, str] = {}
     position: Position
     type: str
-    style: Dict[str, str] = {}
+    style: dict[str, str] = {}
 
 
 class ProcessEdge(BaseModel):
@@ -165,14 +165,14 @@ class ProcessGraph(BaseModel):
     initiatorid: str
     initiatorname: str
     colonyname: str
-    rootprocessids: List[str]
+    rootprocessids: list[str]
     state: int
     submissiontime: datetime
     starttime: datetime
     endtime: datetime
-    processids: List[str]
-    nodes: List[ProcessNode]
-    edges: List[ProcessEdge]
+    processids: list[str]
+    nodes: list[ProcessNode]
+    edges: list[ProcessEdge]
 
 
 class S3Object(BaseModel):
@@ -209,7 +209,7 @@ class File(BaseModel):
     checksum: str = Field(alias="checksum")
     checksumalg: str = Field(alias="checksumalg")
     ref: Reference = Field(alias="ref")
-    added: Optional[datetime] = Field(default=None, alias="added")
+    added: datetime | None = Field(default=None, alias="added")
 
     @field_validator("label")
     @classmethod

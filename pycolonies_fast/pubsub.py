@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 import ssl
 import time
-from typing import Any, Callable, Dict, List, Optional
+from collections.abc import Callable
+from typing import Any
 
 import websocket
 from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
@@ -51,11 +52,11 @@ def _ws_url(client: Any) -> str:
     return f"{'wss' if client.tls else 'ws'}://{host}:{client.port}/pubsub"
 
 
-def _sslopt(client: Any) -> Dict[str, Any]:
+def _sslopt(client: Any) -> dict[str, Any]:
     """TLS options matching the client's HTTPS settings (`verify`, `ca_bundle`)."""
     if not getattr(client, "verify", True):
         return {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}
-    options: Dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED}
+    options: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED}
     ca_bundle = getattr(client, "ca_bundle", None)
     if ca_bundle:
         options["ca_certs"] = ca_bundle
@@ -76,7 +77,7 @@ def _connect(client: Any) -> websocket.WebSocket:
         raise TransportError(f"Failed to open websocket {url}: {exc}") from exc
 
 
-def _send(ws: websocket.WebSocket, msg: Dict[str, Any], prvkey: str) -> None:
+def _send(ws: websocket.WebSocket, msg: dict[str, Any], prvkey: str) -> None:
     """Send one signed envelope as a text frame."""
     ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
 
@@ -113,7 +114,7 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
             raise WaitTimeoutError(f"Process {process.processid} did not finish within {timeout} seconds")
 
 
-def _watch(client: Any, process: Any, until: float, prvkey: str) -> Optional[Process]:
+def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
     """Subscribe on one connection until `until`; the process once it is final, else None."""
     conditions = process.spec.conditions
     ws = _connect(client)
@@ -152,8 +153,8 @@ def subscribe_channel(
     prvkey: str,
     after_seq: int = 0,
     timeout: float = 30,
-    callback: Optional[Callable[[List[Dict[str, Any]]], Any]] = None,
-) -> Optional[List[Dict[str, Any]]]:
+    callback: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> list[dict[str, Any]] | None:
     """Receive channel entries from log position `after_seq` until the server's `timeout`.
 
     Each non-empty batch goes to `callback` (stop when it returns False or 0; None continues) or,
@@ -169,7 +170,7 @@ def subscribe_channel(
         "msgtype": "subscribechannelmsg",
     }
     deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
-    collected: List[Dict[str, Any]] = []
+    collected: list[dict[str, Any]] = []
     ws = _connect(client)
     try:
         _send(ws, msg, prvkey)

@@ -8,14 +8,15 @@ are turned into bytes exactly as upstream does: empty payloads stay as the serve
 from __future__ import annotations
 
 import base64
-from typing import Any, Callable, Dict, List, Optional, Union
+from collections.abc import Callable
+from typing import Any
 
 __all__ = ["ChannelsMixin", "decode_entries"]
 
-Payload = Union[str, bytes, bytearray, memoryview, List[int]]
+Payload = str | bytes | bytearray | memoryview | list[int]
 
 
-def decode_entries(entries: Optional[List[Dict[str, Any]]]) -> Optional[List[Dict[str, Any]]]:
+def decode_entries(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
     """Turn each entry's truthy `payload` into bytes (base64 str or int list), in place."""
     for entry in entries or ():
         payload = entry.get("payload")
@@ -65,7 +66,7 @@ class ChannelsMixin:
 
     def channel_read(
         self, processid: str, channel_name: str, after_seq: int, limit: int, prvkey: str
-    ) -> Optional[List[Dict[str, Any]]]:
+    ) -> list[dict[str, Any]] | None:
         """Entries after log position `after_seq` (`limit` 0 = all), payloads as bytes."""
         msg = {
             "msgtype": "channelreadmsg",
@@ -83,8 +84,8 @@ class ChannelsMixin:
         prvkey: str,
         after_seq: int = 0,
         timeout: int = 30,
-        callback: Optional[Callable[[List[Dict[str, Any]]], Any]] = None,
-    ) -> Optional[List[Dict[str, Any]]]:
+        callback: Callable[[list[dict[str, Any]]], Any] | None = None,
+    ) -> list[dict[str, Any]] | None:
         """Stream entries over the websocket for `timeout` seconds (see pubsub.subscribe_channel)."""
         from ..pubsub import subscribe_channel
 

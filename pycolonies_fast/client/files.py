@@ -10,17 +10,17 @@ deleting by name removes the S3 objects of every version (the server drops all o
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any
 
 from .. import fs
 from ..models import File, Reference, S3Object
 
 __all__ = ["FilesMixin"]
 
-BytesLike = Union[bytes, bytearray, memoryview]
+BytesLike = bytes | bytearray | memoryview
 
 
-def _check_one_of(fileid: Optional[str], filename: Optional[str], word: str) -> None:
+def _check_one_of(fileid: str | None, filename: str | None, word: str) -> None:
     """Upstream's ValueError when both a fileid and a name are given (raised before any I/O)."""
     if fileid is not None and filename is not None:
         raise ValueError(
@@ -51,9 +51,9 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        label: Optional[str] = None,
-        fileid: Optional[str] = None,
-        filename: Optional[str] = None,
+        label: str | None = None,
+        fileid: str | None = None,
+        filename: str | None = None,
         latest: bool = True,
     ) -> Any:
         """File records by `fileid`, or by `label` + `filename` (only the latest unless `latest=False`)."""
@@ -69,7 +69,7 @@ class FilesMixin:
         return self._rpc(msg, prvkey)
 
     def upload_file(
-        self, colonyname: str, prvkey: str, filepath: Optional[str] = None, label: Optional[str] = None
+        self, colonyname: str, prvkey: str, filepath: str | None = None, label: str | None = None
     ) -> Any:
         """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
         size = os.path.getsize(filepath)
@@ -86,9 +86,9 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        filename: Optional[str] = None,
-        data: Optional[Union[BytesLike, str]] = None,
-        label: Optional[str] = None,
+        filename: str | None = None,
+        data: BytesLike | str | None = None,
+        label: str | None = None,
     ) -> Any:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
         name = os.path.basename(filename)
@@ -106,10 +106,10 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        dst: Optional[str] = None,
-        label: Optional[str] = None,
-        fileid: Optional[str] = None,
-        filename: Optional[str] = None,
+        dst: str | None = None,
+        label: str | None = None,
+        fileid: str | None = None,
+        filename: str | None = None,
         latest: bool = True,
     ) -> str:
         """Download a file into folder `dst` (created if needed); returns the local path.
@@ -128,9 +128,9 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        label: Optional[str] = None,
-        fileid: Optional[str] = None,
-        filename: Optional[str] = None,
+        label: str | None = None,
+        fileid: str | None = None,
+        filename: str | None = None,
         latest: bool = True,
     ) -> bytes:
         """Download a file's bytes (verified against the recorded SHA-256)."""
@@ -141,9 +141,9 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        label: Optional[str] = None,
-        fileid: Optional[str] = None,
-        filename: Optional[str] = None,
+        label: str | None = None,
+        fileid: str | None = None,
+        filename: str | None = None,
     ) -> None:
         """Delete a file's S3 object(s) and its record(s): one version by fileid, all versions by name."""
         _check_one_of(fileid, filename, "name")
@@ -189,11 +189,11 @@ class FilesMixin:
         self,
         colonyname: str,
         prvkey: str,
-        label: Optional[str],
-        fileid: Optional[str],
-        filename: Optional[str],
+        label: str | None,
+        fileid: str | None,
+        filename: str | None,
         latest: bool,
-    ) -> Dict[str, Any]:
+    ) -> dict[str, Any]:
         """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
         records = self.get_file(colonyname, prvkey, label=label, fileid=fileid, filename=filename, latest=latest)
         if not records:
@@ -201,8 +201,8 @@ class FilesMixin:
         return records[0]
 
     def _new_file_record(
-        self, colonyname: str, label: Optional[str], name: str, size: int, checksum: str, location: fs.S3Location
-    ) -> Tuple[Dict[str, Any], str]:
+        self, colonyname: str, label: str | None, name: str, size: int, checksum: str, location: fs.S3Location
+    ) -> tuple[dict[str, Any], str]:
         """The addfilemsg `file` dict for a new upload, built (and so validated) before any upload."""
         object_name = fs.new_object_name()
         s3object = S3Object(
@@ -230,13 +230,13 @@ class FilesMixin:
         )
         return record.model_dump(by_alias=True), object_name
 
-    def _remote_files(self, root_label: str, colonyname: str, prvkey: str) -> Dict[str, Dict[str, str]]:
+    def _remote_files(self, root_label: str, colonyname: str, prvkey: str) -> dict[str, dict[str, str]]:
         """{sublabel: {name: checksum}} of every label at or under `root_label` on the server."""
         prefix = root_label.rstrip("/") + "/"
         labels = self.get_file_labels(colonyname, prvkey, name=root_label, exact=False) or []
         names = {entry["name"] for entry in labels if entry["name"] == root_label or entry["name"].startswith(prefix)}
         names.add(root_label)
-        remote: Dict[str, Dict[str, str]] = {}
+        remote: dict[str, dict[str, str]] = {}
         for full_label in names:
             sublabel = "" if full_label == root_label else full_label[len(prefix):]
             if _label_parts(sublabel) is None:
@@ -246,7 +246,7 @@ class FilesMixin:
         return remote
 
 
-def _label_parts(sublabel: str) -> Optional[List[str]]:
+def _label_parts(sublabel: str) -> list[str] | None:
     """Folder components of a sublabel, or None if it could escape the sync folder (`..`, `.`)."""
     parts = [part for part in sublabel.split("/") if part]
     if any(part in (".", "..") for part in parts):
@@ -254,9 +254,9 @@ def _label_parts(sublabel: str) -> Optional[List[str]]:
     return parts
 
 
-def _local_files(dir: str) -> Dict[str, Dict[str, str]]:
+def _local_files(dir: str) -> dict[str, dict[str, str]]:
     """{sublabel: {name: sha256}} of the regular files under `dir` (sublabel `a/b` for `dir/a/b`)."""
-    local: Dict[str, Dict[str, str]] = {}
+    local: dict[str, dict[str, str]] = {}
     for folder, _subdirs, names in os.walk(dir):
         rel = os.path.relpath(folder, dir)
         sublabel = "" if rel == "." else rel.replace(os.sep, "/")
@@ -268,8 +268,8 @@ def _local_files(dir: str) -> Dict[str, Dict[str, str]]:
 
 
 def _sublabels(
-    local: Dict[str, Dict[str, str]], remote: Dict[str, Dict[str, str]]
-) -> List[Tuple[str, List[str]]]:
+    local: dict[str, dict[str, str]], remote: dict[str, dict[str, str]]
+) -> list[tuple[str, list[str]]]:
     """Every (sublabel, sorted file names) present on either side."""
     result = []
     for sublabel in sorted(set(local) | set(remote)):
