@@ -103,7 +103,7 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
 def sign(data: str | bytes, prvkey: str) -> str:
     """Sign a message (str is UTF-8 encoded, as upstream does) with a hex private key."""
     try:  # the common case, str and str, without helper calls: this is the hottest path
-        message = data.encode("utf-8")
+        message = data.encode("utf-8")  # type: ignore[union-attr]  # bytes take the except branch
         key = prvkey.encode("utf-8", "replace")
     except AttributeError:
         message = _message_bytes(data)

@@ -10,14 +10,23 @@ deleting by name removes the S3 objects of every version (the server drops all o
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, TypeVar
 
 from .. import fs
 from ..models import File, Reference, S3Object
 
 __all__ = ["FilesMixin"]
 
+T = TypeVar("T")
+
 BytesLike = bytes | bytearray | memoryview
+
+
+def _required(value: T | None, name: str) -> T:
+    """Upstream failed with a bare TypeError deep inside when these were None; say which one."""
+    if value is None:
+        raise TypeError(f"'{name}' is required")
+    return value
 
 
 def _check_one_of(fileid: str | None, filename: str | None, word: str) -> None:
@@ -72,6 +81,7 @@ class FilesMixin:
         self, colonyname: str, prvkey: str, filepath: str | None = None, label: str | None = None
     ) -> Any:
         """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
+        filepath = _required(filepath, "filepath")
         size = os.path.getsize(filepath)
         checksum = fs.sha256_file(filepath)
         location = fs.upload_settings()
@@ -91,8 +101,9 @@ class FilesMixin:
         label: str | None = None,
     ) -> Any:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
-        name = os.path.basename(filename)
-        payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        name = os.path.basename(_required(filename, "filename"))
+        content = _required(data, "data")
+        payload = content.encode("utf-8") if isinstance(content, str) else bytes(content)
         location = fs.upload_settings()
         record, object_name = self._new_file_record(
             colonyname, label, name, len(payload), fs.sha256_bytes(payload), location
@@ -118,7 +129,7 @@ class FilesMixin:
         Bytes are verified against the recorded SHA-256 and written atomically.
         """
         _check_one_of(fileid, filename, "filename")
-        folder = os.path.abspath(dst)
+        folder = os.path.abspath(_required(dst, "dst"))
         os.makedirs(folder, exist_ok=True)
         record = self._one_file(colonyname, prvkey, label, fileid, filename, latest)
         name = filename if filename is not None else os.path.basename(record["name"])
@@ -169,8 +180,8 @@ class FilesMixin:
         os.makedirs(dir, exist_ok=True)
         local = _local_files(dir)
         remote = self._remote_files(root_label, colonyname, prvkey)
-        for sublabel, files in _sublabels(local, remote):
-            folder = os.path.join(dir, *_label_parts(sublabel))
+        for sublabel, parts, files in _sublabels(local, remote):
+            folder = os.path.join(dir, *parts)
             full_label = root_label if sublabel == "" else f"{root_label.rstrip('/')}/{sublabel}"
             for name in files:
                 local_sum = local.get(sublabel, {}).get(name)
@@ -220,7 +231,7 @@ class FilesMixin:
         record = File(
             fileid="",
             colonyname=colonyname,
-            label=label,
+            label=label,  # type: ignore[arg-type]  # None on purpose: pydantic raises upstream's ValidationError
             name=name,
             size=size,
             sequencenr=1,
@@ -269,10 +280,16 @@ def _local_files(dir: str) -> dict[str, dict[str, str]]:
 
 def _sublabels(
     local: dict[str, dict[str, str]], remote: dict[str, dict[str, str]]
-) -> list[tuple[str, list[str]]]:
-    """Every (sublabel, sorted file names) present on either side."""
+) -> list[tuple[str, list[str], list[str]]]:
+    """Every (sublabel, its folder components, sorted file names) present on either side.
+
+    Sublabels that could escape the sync folder (`.`, `..`) are left out.
+    """
     result = []
     for sublabel in sorted(set(local) | set(remote)):
+        parts = _label_parts(sublabel)
+        if parts is None:
+            continue
         names = set(local.get(sublabel, {})) | set(remote.get(sublabel, {}))
-        result.append((sublabel, sorted(names)))
+        result.append((sublabel, parts, sorted(names)))
     return result
