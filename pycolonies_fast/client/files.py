@@ -102,8 +102,9 @@ class FilesMixin:
     ) -> Any:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
         name = os.path.basename(_required(filename, "filename"))
-        content = _required(data, "data")
-        payload = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+        if data is None:
+            raise TypeError("'data' is required")
+        payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         location = fs.upload_settings()
         record, object_name = self._new_file_record(
             colonyname, label, name, len(payload), fs.sha256_bytes(payload), location
