@@ -104,7 +104,8 @@ class Bench:
         """Register and approve a fresh executor of a fresh type; returns (type, name, prvkey)."""
         etype = f"hl-{uuid.uuid4().hex[:10]}"
         key = Crypto().prvkey()
-        executor = {"executorname": etype, "executorid": Crypto().id(key), "colonyname": self.colony, "executortype": etype}
+        executor = {"executorname": etype, "executorid": Crypto().id(key),
+                    "colonyname": self.colony, "executortype": etype}
         self.client.add_executor(executor, self.colony_key)
         self.client.approve_executor(self.colony, etype, self.colony_key)
         return etype, etype, key
@@ -120,7 +121,8 @@ class Bench:
             client, make_spec = Colonies(self.host, self.port, self.tls), func_spec
         if not variant.startswith("runner"):
             self.client.add_function(self.colony, name, "echo", key)
-        submit_s, submit_cpu = self._timed(f"{label}: submit", lambda tick: self._submit(client, make_spec, etype, key, tick))
+        submit_s, submit_cpu = self._timed(
+            f"{label}: submit", lambda tick: self._submit(client, make_spec, etype, key, tick))
         if variant.startswith("runner"):
             runner = Executor(client, self.colony, etype, executorname=name, prvkey=key,
                               functions={"echo": echo}, workers=int(variant.split("-")[1]))
@@ -150,7 +152,9 @@ class Bench:
         self.progress.step()
         return (own if own is not None else wall), cpu
 
-    def _submit(self, client: Any, make_spec: Callable[..., Any], etype: str, key: str, tick: Callable[[int], None]) -> None:
+    def _submit(
+        self, client: Any, make_spec: Callable[..., Any], etype: str, key: str, tick: Callable[[int], None]
+    ) -> None:
         for i in range(self.n):
             tick(i)
             client.submit_func_spec(make_spec("echo", [i], self.colony, etype), key)
@@ -173,7 +177,8 @@ def dev_server(command: str, mode: str | None = None) -> str:
     env = dict(os.environ)
     if mode is not None:
         env["DEVSERVER_EXCLUSIVE_ASSIGN"] = "true" if mode == "exclusive" else "false"
-    done = subprocess.run([str(DEV_SERVER), command], env=env, capture_output=True, text=True, timeout=1800, check=False)
+    done = subprocess.run([str(DEV_SERVER), command], env=env, capture_output=True, text=True,
+                          timeout=1800, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"scripts/dev-server {command} failed:\n{done.stdout}{done.stderr}")
     return done.stdout
@@ -263,14 +268,17 @@ def update_results_md(results: dict[str, Any], text: str) -> None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The benchmark's options (shared by bench/headline.py, scripts/run-bench and `pycolonies-fast bench`)."""
-    parser.add_argument("-n", "--processes", type=int, default=1000, help="processes per variant and run (default 1000)")
+    parser.add_argument("-n", "--processes", type=int, default=1000,
+                        help="processes per variant and run (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per variant; medians are reported (default 3)")
     parser.add_argument("--workers", default="1,2,4,8", help="runner worker counts (default 1,2,4,8)")
     parser.add_argument("--modes", default="exclusive",
                         help="server assign modes, e.g. exclusive,distributed (restarts the shared dev server)")
     parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
-    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "headline.json", help="JSON output path")
-    parser.add_argument("--update-results", action="store_true", help=f"replace the '{SECTION[3:]}' section of bench/RESULTS.md")
+    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "headline.json",
+                        help="JSON output path (default bench/results/headline.json)")
+    parser.add_argument("--update-results", action="store_true",
+                        help=f"replace the '{SECTION[3:]}' section of bench/RESULTS.md")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
     parser.add_argument("--invocation", help=argparse.SUPPRESS)  # how the caller was invoked, for the record
 
@@ -311,7 +319,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog="See the module docstring for what is measured.")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_arguments(parser)
     return run(parser.parse_args(argv))
 

@@ -58,10 +58,12 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
     parser.add_argument("--type", dest="executortype", help="executor type (required unless --existing)")
     parser.add_argument("--name", help="executor name when registering (default <type>-<random>)")
-    parser.add_argument("--existing", action="store_true", help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
+    parser.add_argument("--existing", action="store_true",
+                        help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
     parser.add_argument("--workers", type=int, default=1, help="concurrent worker threads (default 1)")
     parser.add_argument("--poll-timeout", type=int, default=2, help="seconds each assign long-polls (default 2)")
-    parser.add_argument("--grace", type=float, default=10.0, help="seconds in-flight processes get at shutdown (default 10)")
+    parser.add_argument("--grace", type=float, default=10.0,
+                        help="seconds in-flight processes get at shutdown (default 10)")
     parser.add_argument("--process-pool", type=int, default=0, help="processes for cpu_bound functions (default: CPUs)")
     parser.add_argument("--max-processes", type=int, help="stop after taking this many processes")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")

@@ -96,7 +96,8 @@ class Executor:
         process_pool: int = 0,
     ) -> None:
         if colony_prvkey is None and (executorname is None or prvkey is None):
-            raise ValueError("pass colony_prvkey to register a new executor, or executorname and prvkey of an existing one")
+            raise ValueError(
+                "pass colony_prvkey to register a new executor, or executorname and prvkey of an existing one")
         if colony_prvkey is not None and executortype is None:
             raise ValueError("registering a new executor needs its executortype")
         if workers < 1 or poll_timeout < 1:
@@ -164,7 +165,8 @@ class Executor:
             }
             self.client.add_executor(executor, self._colony_prvkey)
             self.client.approve_executor(self.colonyname, self.executorname, self._colony_prvkey)
-            log.info("registered executor %s (type %s) in colony %s", self.executorname, self.executortype, self.colonyname)
+            log.info("registered executor %s (type %s) in colony %s",
+                     self.executorname, self.executortype, self.colonyname)
         for name in self.functions:
             self.client.add_function(self.colonyname, self.executorname, name, self._prvkey)
         self.registered = True
@@ -174,7 +176,9 @@ class Executor:
         self._stopping.set()
         self._wake.set()
 
-    def run(self, max_processes: int | None = None, max_seconds: float | None = None, handle_signals: bool = True) -> RunStats:
+    def run(
+        self, max_processes: int | None = None, max_seconds: float | None = None, handle_signals: bool = True
+    ) -> RunStats:
         """Assign and run processes until stopped, ``max_processes`` were taken or ``max_seconds`` passed.
 
         ``handle_signals`` installs SIGINT/SIGTERM handlers for the run (main thread only).
@@ -330,7 +334,8 @@ class Executor:
         deadline = time.monotonic() + maxexectime if maxexectime and maxexectime > 0 else None
         ctx = None
         if function.wants_ctx:
-            ctx = ProcessContext(process, self.client, self.colonyname, self.executorname, self.executorid, self._prvkey)
+            ctx = ProcessContext(
+                process, self.client, self.colonyname, self.executorname, self.executorid, self._prvkey)
         return call_function(function, process, ctx, deadline, self._pool)
 
     def _count(self, result: str) -> None:
@@ -349,7 +354,8 @@ class Executor:
                 log.warning("second signal: failing in-flight processes now")
                 self._hurry.set()
             else:
-                log.info("signal %s: stopping; in-flight processes get %.0f s", signal.Signals(signum).name, self.grace_period)
+                log.info("signal %s: stopping; in-flight processes get %.0f s",
+                         signal.Signals(signum).name, self.grace_period)
             self.stop()
 
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}

@@ -69,7 +69,9 @@ class ProcessContext:
 
     __slots__ = ("_prvkey", "client", "colonyname", "executorid", "executorname", "process")
 
-    def __init__(self, process: Process, client: Any, colonyname: str, executorname: str, executorid: str, prvkey: str) -> None:
+    def __init__(
+        self, process: Process, client: Any, colonyname: str, executorname: str, executorid: str, prvkey: str
+    ) -> None:
         self.process = process
         self.client = client
         self.colonyname = colonyname

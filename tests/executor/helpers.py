@@ -1,0 +1,85 @@
+"""Small helpers shared by the executor tests."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.executor import Executor
+from pycolonies_fast.funcspec import func_spec
+
+from .conftest import unique
+
+T = TypeVar("T")
+
+
+def new_executor(client: Any, colony: Any, **options: Any) -> Executor:
+    """An Executor of a fresh type that registers itself in ``colony`` (not yet registered)."""
+    options.setdefault("grace_period", 2.0)
+    options.setdefault("poll_timeout", 1)
+    return Executor(client, colony.name, unique("type"), prvkey=Crypto().prvkey(),
+                    colony_prvkey=colony.prvkey, **options)
+
+
+def submit(client: Any, executor: Executor, funcname: str, args: list[Any], **spec: Any) -> str:
+    """Submit one process for ``executor``'s type (signed with the executor's key); its id."""
+    fs = func_spec(funcname, args, executor.colonyname, executor.executortype, **spec)
+    return client.submit_func_spec(fs, executor._prvkey).processid
+
+
+def eventually(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.2) -> T:
+    """Call ``probe`` until it returns something truthy or ``timeout`` passes; return the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Forwarder:
+    """A TCP forwarder 127.0.0.1:port -> target, started late to stand in for a server coming back."""
+
+    def __init__(self, port: int, target: tuple[str, int]) -> None:
+        self.port, self.target = port, target
+        self._server = socket.create_server(("127.0.0.1", port), reuse_port=False)
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            for a, b in ((conn, upstream), (upstream, conn)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def close(self) -> None:
+        self._closed = True
+        self._server.close()

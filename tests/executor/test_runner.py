@@ -1,0 +1,128 @@
+"""Live tests of the executor runner against the dev server: results, failures, logs, time limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.errors import TransportError
+
+from . import tasks
+from .helpers import eventually, new_executor, submit
+
+N = 40
+
+
+def test_n_processes_closed_exactly_once_with_their_outputs(client, colony):
+    executor = new_executor(client, colony, workers=4, functions={"double": tasks.double})
+    executor.register()
+    ids = [submit(client, executor, "double", [i], kwargs={"label": f"n{i}"}) for i in range(N)]
+
+    stats = executor.run(max_processes=N, max_seconds=30)
+
+    assert (stats.assigned, stats.closed, stats.failed, stats.connection_errors) == (N, N, 0, 0)
+    for i, pid in enumerate(ids):
+        process = client.get_process(pid, executor._prvkey)
+        assert process.state == Colonies.SUCCESSFUL
+        assert process.output == [2 * i, f"n{i}"]
+        assert process.assignedexecutorid == executor.executorid
+    done = client.list_processes(colony.name, 100, Colonies.SUCCESSFUL, executor._prvkey) or []
+    mine = [p["processid"] for p in done if p["spec"]["conditions"]["executortype"] == executor.executortype]
+    assert sorted(mine) == sorted(ids)  # each one once, none extra
+
+
+def test_function_errors_and_unknown_functions_fail_the_process(client, colony):
+    executor = new_executor(client, colony, workers=2, functions={"boom": tasks.boom, "nothing": tasks.nothing})
+    executor.register()
+    raising = submit(client, executor, "boom", [7])
+    unknown = submit(client, executor, "no_such_function", [])
+    empty = submit(client, executor, "nothing", [])
+
+    stats = executor.run(max_processes=3, max_seconds=30)
+
+    assert (stats.closed, stats.failed) == (1, 2)
+    failed = client.get_process(raising, executor._prvkey)
+    assert failed.state == Colonies.FAILED
+    assert failed.errors[0] == "ValueError: boom 7"
+    assert "Traceback" in failed.errors[1] and "raise ValueError" in failed.errors[1]
+    missing = client.get_process(unknown, executor._prvkey)
+    assert missing.state == Colonies.FAILED
+    assert "unknown function 'no_such_function'" in missing.errors[0] and "boom, nothing" in missing.errors[0]
+    assert client.get_process(empty, executor._prvkey).output in ([], None)
+
+
+def test_ctx_logs_and_sees_its_process(client, colony):
+    executor = new_executor(client, colony)
+
+    @executor.function
+    def logged(x, ctx):
+        ctx.log(f"working on {x}")
+        return ctx.process.processid
+
+    executor.register()
+    pid = submit(client, executor, "logged", ["a"])
+    assert executor.run(max_processes=1, max_seconds=30).closed == 1
+    assert client.get_process(pid, executor._prvkey).output == [pid]
+    logs = client.get_process_log(colony.name, pid, 10, -1, executor._prvkey)
+    assert [entry["message"] for entry in logs] == ["working on a"]
+
+
+def test_function_past_maxexectime_is_abandoned_not_closed_late(client, colony):
+    executor = new_executor(client, colony, functions={"slow": tasks.slow})
+    executor.register()
+    pid = submit(client, executor, "slow", [3], maxexectime=1, maxretries=0)
+
+    stats = executor.run(max_processes=1, max_seconds=30)
+
+    assert (stats.abandoned, stats.closed, stats.failed) == (1, 0, 0)
+    assert stats.elapsed < 2.5  # the worker did not wait for the function
+    # With no retries left the server fails it; it is never closed by the executor.
+    process = eventually(lambda: (p := client.get_process(pid, executor._prvkey)).state == Colonies.FAILED and p)
+    assert process and process.errors == ["Maximum execution time limit exceeded"]
+
+
+class LossyClient:
+    """Delegates to a real client, but loses the reply of the first call of ``method`` (after it ran)."""
+
+    def __init__(self, client: Colonies, method: str) -> None:
+        self._client, self._method, self.lost = client, method, 0
+
+    def __getattr__(self, name: str) -> Any:
+        real = getattr(self._client, name)
+        if name != self._method:
+            return real
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            result = real(*args, **kwargs)
+            if not self.lost:
+                self.lost += 1
+                raise TransportError("connection dropped before the reply (simulated)")
+            return result
+
+        return call
+
+
+def test_fail_whose_reply_was_lost_is_retried_and_recognised(client, colony):
+    lossy = LossyClient(client, "fail")
+    executor = new_executor(lossy, colony, functions={"boom": tasks.boom})
+    executor.register()
+    pid = submit(client, executor, "boom", [1])
+
+    stats = executor.run(max_processes=1, max_seconds=30)
+
+    # The retried fail is refused ("already failed"); get_process shows the first one arrived.
+    assert lossy.lost == 1 and (stats.failed, stats.unreported, stats.lost) == (1, 0, 0)
+    assert client.get_process(pid, executor._prvkey).state == Colonies.FAILED
+
+
+def test_process_whose_assign_reply_was_lost_is_failed_at_exit(client, colony):
+    lossy = LossyClient(client, "assign")
+    executor = new_executor(lossy, colony, functions={"square": tasks.square})
+    executor.register()
+    orphan = submit(client, executor, "square", [3])
+
+    stats = executor.run(max_seconds=2)
+
+    assert lossy.lost == 1 and stats.connection_errors == 1 and stats.assigned == 0
+    process = client.get_process(orphan, executor._prvkey)
+    assert process.state == Colonies.FAILED and "executor shutting down" in process.errors[0]

@@ -1,0 +1,109 @@
+"""Offline tests of the executor's pieces: output shaping, backoff, function discovery, the CLI's help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+
+from pycolonies_fast.cli import module_functions
+from pycolonies_fast.executor import Executor
+from pycolonies_fast.executor_dispatch import Function, ProcessContext, to_output
+from pycolonies_fast.executor_report import Backoff
+
+from . import tasks
+
+REPO = Path(__file__).resolve().parents[2]
+SECRET = "ab" * 32
+
+
+@pytest.mark.parametrize(
+    ("result", "output"),
+    [(None, []), (3, [3]), ("a", ["a"]), ((1, "b"), [1, "b"]), ([1, 2], [1, 2]), ((), []), ({"k": 1}, [{"k": 1}])],
+)
+def test_result_becomes_output_list(result, output):
+    assert to_output(result) == output
+
+
+def test_backoff_grows_with_jitter_and_is_capped():
+    backoff = Backoff(base=0.1, cap=1.0)
+    delays = [backoff.next() for _ in range(20)]
+    assert all(0.0 <= d <= 1.0 for d in delays)
+    assert max(delays[:1]) <= 0.1 and len(set(delays)) > 10
+    backoff.reset()
+    assert backoff.next() <= 0.1
+
+
+def test_function_with_ctx_parameter_gets_a_context():
+    def with_ctx(x, ctx=None):
+        return x
+
+    assert Function.of("f", with_ctx).wants_ctx
+    assert not Function.of("g", tasks.square).wants_ctx
+    with pytest.raises(ValueError, match="cannot take a ctx"):
+        Function.of("h", with_ctx, cpu_bound=True)
+
+
+def test_decorator_forms_register_functions():
+    executor = Executor(object(), "colony", executorname="e", prvkey=SECRET)
+
+    @executor.function
+    def plain():
+        return 1
+
+    @executor.function("renamed")
+    def other():
+        return 2
+
+    @executor.function(cpu_bound=True)
+    def heavy():
+        return 3
+
+    assert plain() == 1 and other() == 2  # the decorator returns the function itself
+    assert set(executor.functions) == {"plain", "renamed", "heavy"}
+    assert executor.functions["heavy"].cpu_bound
+
+
+def test_reprs_never_show_private_keys():
+    executor = Executor(object(), "colony", executorname="e", prvkey=SECRET)
+    process = types.SimpleNamespace(processid="p1")
+    ctx = ProcessContext(process, object(), "colony", "e", "id", SECRET)  # type: ignore[arg-type]
+    assert SECRET not in repr(executor) and SECRET not in repr(ctx)
+    assert ctx["executor_prvkey"] == SECRET and ctx["process"] is process
+
+
+def test_identity_is_required():
+    with pytest.raises(ValueError, match="colony_prvkey"):
+        Executor(object(), "colony", "type")
+    with pytest.raises(ValueError, match="executortype"):
+        Executor(object(), "colony", colony_prvkey=SECRET)
+
+
+def test_module_functions_are_its_public_functions():
+    functions = module_functions(tasks)
+    assert set(functions) == {"double", "nothing", "boom", "slow", "square"}
+    assert set(module_functions(tasks, ["square"])) == {"square"}
+    with pytest.raises(SystemExit, match="no function missing"):
+        module_functions(tasks, ["missing"])
+    mapping = types.ModuleType("m")
+    mapping.COLONIES_FUNCTIONS = {"sq": tasks.square}  # type: ignore[attr-defined]
+    assert module_functions(mapping) == {"sq": tasks.square}
+
+
+@pytest.mark.parametrize("args", [["--help"], ["executor", "--help"], ["bench", "--help"]])
+def test_cli_help(args):
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", *args], capture_output=True, text=True,
+                          timeout=60, cwd=REPO, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "usage: pycolonies-fast" in done.stdout
+    expected = {"--help": "executor", "executor": "--module", "bench": "--processes"}[args[0]]
+    assert expected in done.stdout
+
+
+def test_cli_needs_a_module():
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "executor"], capture_output=True, text=True,
+                          timeout=60, cwd=REPO, check=False)
+    assert done.returncode == 2 and "--module" in done.stderr
