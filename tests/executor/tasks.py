@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 
@@ -24,6 +25,10 @@ def slow(seconds):
 
 def square(x):
     return x * x
+
+
+def whoami():
+    return os.getpid()
 
 
 def _private():

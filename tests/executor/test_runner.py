@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from pycolonies_fast.client import Colonies
@@ -126,3 +127,18 @@ def test_process_whose_assign_reply_was_lost_is_failed_at_exit(client, colony):
     assert lossy.lost == 1 and stats.connection_errors == 1 and stats.assigned == 0
     process = client.get_process(orphan, executor._prvkey)
     assert process.state == Colonies.FAILED and "executor shutting down" in process.errors[0]
+
+
+def test_cpu_bound_functions_run_in_a_process_pool(client, colony):
+    executor = new_executor(client, colony, workers=2, process_pool=2)
+    executor.function(cpu_bound=True)(tasks.square)
+    executor.function(cpu_bound=True)(tasks.whoami)
+    executor.register()
+    ids = [submit(client, executor, "square", [i]) for i in range(6)]
+    where = submit(client, executor, "whoami", [])
+
+    stats = executor.run(max_processes=7, max_seconds=60)
+
+    assert stats.closed == 7
+    assert [client.get_process(pid, executor._prvkey).output for pid in ids] == [[i * i] for i in range(6)]
+    assert client.get_process(where, executor._prvkey).output != [os.getpid()]
