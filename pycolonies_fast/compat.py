@@ -1,0 +1,108 @@
+"""Opt-in aliases so that code written for upstream pycolonies runs unchanged on pycolonies_fast.
+
+Upstream installs flat top-level modules: ``pycolonies``, ``crypto``, ``model`` and ``cfs`` (and its
+examples import ``colonies_monad``). ``install()`` puts ours into ``sys.modules`` under those names,
+so ``from crypto import Crypto`` or ``from model import FuncSpec`` load pycolonies_fast. It is
+opt-in because ``crypto`` is a generic name: while installed it shadows any other module so named.
+
+Run an unchanged upstream script with the aliases in place::
+
+    python -m pycolonies_fast.compat my_script.py [args...]
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import runpy
+import sys
+import threading
+from types import ModuleType
+
+__all__ = ["ALIASES", "install", "uninstall", "installed", "run_script"]
+
+#: Upstream module name -> the pycolonies_fast module that stands in for it.
+ALIASES = {
+    "pycolonies": "pycolonies_fast",
+    "crypto": "pycolonies_fast.compat_crypto",
+    "model": "pycolonies_fast.models",
+    "cfs": "pycolonies_fast.compat_cfs",
+    "colonies_monad": "pycolonies_fast.monad",
+}
+
+# Names we put into sys.modules -> what was there before (None: nothing), for uninstall().
+_previous: dict[str, ModuleType | None] = {}
+_lock = threading.Lock()
+
+
+def install(*names: str) -> dict[str, ModuleType]:
+    """Alias upstream's module names (all of ``ALIASES``, or just ``names``) to ours.
+
+    Idempotent: returns only the aliases this call added (``{}`` when all were in place).
+    A module already imported under such a name is remembered and restored by ``uninstall()``.
+    """
+    unknown = sorted(set(names) - set(ALIASES))
+    if unknown:
+        raise ValueError(f"unknown upstream module name(s) {unknown}; known: {sorted(ALIASES)}")
+    added: dict[str, ModuleType] = {}
+    with _lock:
+        for name in names or ALIASES:
+            module = importlib.import_module(ALIASES[name])
+            if sys.modules.get(name) is module:
+                continue
+            _previous.setdefault(name, sys.modules.get(name))
+            sys.modules[name] = module
+            added[name] = module
+    return added
+
+
+def uninstall() -> list[str]:
+    """Undo ``install()``: restore whatever those names meant before. Returns the names undone."""
+    with _lock:
+        undone = []
+        for name, previous in _previous.items():
+            if sys.modules.get(name) is not sys.modules.get(ALIASES[name]):
+                continue  # someone replaced our alias since: leave theirs alone
+            if previous is None:
+                del sys.modules[name]
+            else:
+                sys.modules[name] = previous
+            undone.append(name)
+        _previous.clear()
+    return undone
+
+
+def installed() -> dict[str, ModuleType]:
+    """The aliases currently in place: upstream name -> our module."""
+    return {
+        name: sys.modules[name]
+        for name, target in ALIASES.items()
+        if name in sys.modules and sys.modules[name] is sys.modules.get(target)
+    }
+
+
+def run_script(path: str, argv: list[str] | None = None) -> None:
+    """Run an upstream-style script as ``__main__`` with every alias installed.
+
+    Like ``python script.py``: ``sys.argv`` is the script and ``argv``, and the script's folder
+    comes first on ``sys.path`` (so its sibling modules import).
+    """
+    install()
+    sys.argv = [path, *(argv or [])]
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    runpy.run_path(path, run_name="__main__")
+
+
+def _main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
+        print("usage: python -m pycolonies_fast.compat SCRIPT.py [ARGS...]", file=sys.stderr)
+        return 2
+    # Use the importable module (not this __main__ copy), so install() state lives in one place.
+    from pycolonies_fast.compat import run_script as run
+
+    run(sys.argv[1], sys.argv[2:])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main())
