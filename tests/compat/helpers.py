@@ -1,0 +1,75 @@
+"""Helpers for the compat tests: unique names, polling, and a tiny python-convention executor."""
+
+from __future__ import annotations
+
+import base64
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.errors import ColoniesConnectionError
+
+T = TypeVar("T")
+
+
+def unique(prefix: str) -> str:
+    """A name no other test uses."""
+    return f"{prefix}-{uuid.uuid4().hex[:12]}"
+
+
+def eventually(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.1) -> T:
+    """Call ``probe`` until it returns something truthy (or ``timeout`` passes); return that."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = probe()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(interval)
+
+
+def run_python_function(process: Any, ctx: dict[str, Any]) -> list[Any]:
+    """The python-executor convention (contract §h.2): exec ``env["code"]``, call the function with
+    ``input`` (else ``args``) and ``ctx=``, and turn its result into an output list."""
+    namespace: dict[str, Any] = {}
+    exec(base64.b64decode(process.spec.env["code"]).decode(), namespace)
+    function = namespace[process.spec.funcname]
+    args = process.input or process.spec.args
+    result = function(*args, ctx=ctx)
+    if result is None:
+        return []
+    return list(result) if isinstance(result, tuple) else [result]
+
+
+class PythonExecutor(threading.Thread):
+    """A plain assign -> exec -> close loop in a thread, until ``stop()``; failures are ``fail``ed."""
+
+    def __init__(self, client: Colonies, colonyname: str, prvkey: str) -> None:
+        super().__init__(daemon=True)
+        self.client, self.colonyname, self.prvkey = client, colonyname, prvkey
+        self.ran: list[str] = []
+        self._stop_event = threading.Event()
+
+    def __repr__(self) -> str:
+        return f"PythonExecutor(colony={self.colonyname!r})"
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            try:
+                process = self.client.assign(self.colonyname, 1, self.prvkey)
+            except ColoniesConnectionError:
+                continue
+            ctx = {"process": process, "colonyname": self.colonyname}
+            try:
+                output = run_python_function(process, ctx)
+            except Exception as exc:  # the function's own failure: report it, keep serving
+                self.client.fail(process.processid, [repr(exc)], self.prvkey)
+            else:
+                self.client.close(process.processid, output, self.prvkey)
+            self.ran.append(process.spec.funcname)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join(timeout=10)
