@@ -10,13 +10,20 @@ from .blueprints import BlueprintsMixin
 from .channels import ChannelsMixin
 from .colonies import ColoniesMixin
 from .crons import CronsMixin
+from .executor_admin import ExecutorAdminMixin
 from .executors import ExecutorsMixin
+from .extras import ExtrasMixin
 from .files import FilesMixin
 from .functions import FunctionsMixin
 from .generators import GeneratorsMixin
+from .keys import KeysMixin
+from .locations import LocationsMixin
 from .logs import LogsMixin
 from .processes import ProcessesMixin
+from .scheduling import SchedulingMixin
+from .server import ServerMixin
 from .snapshots import SnapshotsMixin
+from .subscriptions import SubscriptionsMixin
 from .users import UsersMixin
 from .workflows import WorkflowsMixin
 
@@ -38,6 +45,13 @@ class Colonies(
     BlueprintsMixin,
     FilesMixin,
     ChannelsMixin,
+    SchedulingMixin,
+    SubscriptionsMixin,
+    ExecutorAdminMixin,
+    LocationsMixin,
+    ExtrasMixin,
+    KeysMixin,
+    ServerMixin,
     ClientBase,
 ):
     """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
