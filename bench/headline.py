@@ -5,8 +5,9 @@ Variants, each with a fresh executor type (so their processes never mix), in a c
              submit loop, then ``assign`` -> ``close`` per process
   ours       pycolonies_fast's ``Colonies``, the same two sequential loops
   runner-W   pycolonies_fast.executor.Executor with W worker threads sharing one client
-Every variant registers the function ``echo`` for its executor (the server updates function
-statistics on each close) and closes each process with its args as output.
+The cycle is the minimal one, alike for all: no function announced with ``add_function``, each
+process closed with an empty output. ``--realistic`` announces the function for every variant
+(the server then updates function statistics on each close) and closes with output = args.
 Reported per variant: submits/s, cycles/s (assign + close), client CPU per cycle
 (``time.process_time`` of this whole process over the cycle phase / N) and ratios to upstream;
 medians over the runs, which interleave the variants.
@@ -50,8 +51,12 @@ CPU_GOAL_MS = 0.5  # client CPU per cycle of the sequential loop
 
 
 def echo(*args: Any) -> tuple[Any, ...]:
-    """The benchmark's function: returns its arguments, so the output equals the args."""
+    """The --realistic benchmark's function: returns its arguments, so the output equals the args."""
     return args
+
+
+def noop(*args: Any) -> None:
+    """The minimal benchmark's function: empty output."""
 
 
 class Progress:
@@ -81,8 +86,8 @@ class Progress:
 class Bench:
     """One benchmark colony on one server, and the measurement of each variant in it."""
 
-    def __init__(self, env: dict[str, str], n: int, progress: Progress) -> None:
-        self.n, self.progress = n, progress
+    def __init__(self, env: dict[str, str], n: int, realistic: bool, progress: Progress) -> None:
+        self.n, self.realistic, self.progress = n, realistic, progress
         self.host, self.port = env["COLONIES_SERVER_HOST"], int(env["COLONIES_SERVER_PORT"])
         self.tls = env.get("COLONIES_SERVER_TLS", env.get("COLONIES_TLS")) == "true"
         self.client = Colonies(self.host, self.port, self.tls)
@@ -119,13 +124,14 @@ class Bench:
             make_spec: Callable[..., Any] = pycolonies.func_spec
         else:
             client, make_spec = Colonies(self.host, self.port, self.tls), func_spec
-        if not variant.startswith("runner"):
+        if self.realistic and not variant.startswith("runner"):
             self.client.add_function(self.colony, name, "echo", key)
         submit_s, submit_cpu = self._timed(
             f"{label}: submit", lambda tick: self._submit(client, make_spec, etype, key, tick))
         if variant.startswith("runner"):
             runner = Executor(client, self.colony, etype, executorname=name, prvkey=key,
-                              functions={"echo": echo}, workers=int(variant.split("-")[1]))
+                              functions={"echo": echo if self.realistic else noop},
+                              workers=int(variant.split("-")[1]), announce_functions=self.realistic)
             runner.register()
             cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: self._run(runner))
         else:
@@ -163,7 +169,8 @@ class Bench:
         for i in range(self.n):
             tick(i)
             process = client.assign(self.colony, 10, key)
-            client.close(process.processid, process.input or process.spec.args, key)
+            output = (process.input or process.spec.args) if self.realistic else []
+            client.close(process.processid, output, key)
 
     def _run(self, runner: Executor) -> float:
         stats = runner.run(max_processes=self.n, max_seconds=self.limit, handle_signals=False)
@@ -193,7 +200,7 @@ def server_env() -> dict[str, str]:
 def measure_mode(mode: str, args: argparse.Namespace, variants: list[str], progress: Progress) -> dict[str, Any]:
     """All runs of all variants in one server mode; raw runs, medians and ratios to upstream."""
     dev_server("start", mode)  # a no-op when the server already runs in this mode
-    bench = Bench(server_env(), args.processes, progress)
+    bench = Bench(server_env(), args.processes, args.realistic, progress)
     runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     try:
         for run in range(args.runs):
@@ -245,25 +252,41 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+INTRO = """Upstream pycolonies 1.0.25 vs ours on the same local dev server, in one run: each variant
+submits N processes, then assigns and closes all N (`upstream` and `ours`: one sequential loop;
+`runner-W`: `pycolonies_fast.executor.Executor` with W threads). Client CPU = `time.process_time` of
+the benchmark process over the assign+close phase / N (for the runner: all its threads). The
+server and PostgreSQL share the 2 cores, so the cycle rate is bounded by the server's own CPU
+(≈ 10 ms per cycle), which no client can remove. Made by `bench/headline.py`
+(`bash scripts/run-bench`, `--update-results`); raw runs in `bench/results/headline.json`."""
+
+
 def update_results_md(results: dict[str, Any], text: str) -> None:
-    """Replace (or append) this benchmark's section of bench/RESULTS.md, leaving the others alone."""
+    """Write this run's table into its subsection of the headline section of bench/RESULTS.md.
+
+    The minimal and the ``--realistic`` workloads have a subsection each; other sections of the
+    file (written by other benchmarks) are left alone.
+    """
     cfg = results["config"]
-    section = "\n".join([
-        SECTION, "",
-        f"`{results['command']}` — {results['date']}, {results['machine']['cpus']} CPUs shared by server, "
-        f"PostgreSQL and client, Python {results['machine']['python']}; N = {cfg['processes']} processes, "
-        f"medians of {cfg['runs']} interleaved runs. Client CPU = `time.process_time` of the benchmark "
-        "process over the assign+close phase / N (for the runner: all its threads). Raw runs: "
-        "`bench/results/headline.json`.", "", text, "",
+    heading = "### Realistic cycle (`--realistic`)" if cfg["realistic"] else "### Minimal cycle"
+    body = "\n".join([
+        heading, "",
+        f"`{results['command']}` — {results['date']}, {results['machine']['cpus']} CPUs, Python "
+        f"{results['machine']['python']}, load average at start {results['machine']['loadavg_at_start'][0]:.2f}; "
+        f"N = {cfg['processes']}, medians of {cfg['runs']} interleaved runs.", "", text, "",
     ])
     old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
     start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + section + (old[end + 1:] if end >= 0 else "")
-    RESULTS_MD.write_text(new, encoding="utf-8")
+    end = old.find("\n## ", start + 1) if start >= 0 else -1
+    before = old[:start] if start >= 0 else old.rstrip("\n") + "\n\n"
+    after = old[end + 1:] if end >= 0 else ""
+    current = old[start:end + 1 if end >= 0 else len(old)] if start >= 0 else ""
+    chunks = current.split("\n### ")[1:]  # the existing subsections, without their "### "
+    parts = {"### " + chunk.split("\n", 1)[0]: "### " + chunk.rstrip("\n") + "\n" for chunk in chunks}
+    parts[heading] = body
+    ordered = sorted(parts.items(), key=lambda item: "Realistic" in item[0])
+    section = "\n".join([SECTION, "", INTRO, "", *(part for _, part in ordered)])
+    RESULTS_MD.write_text(before + section + ("\n" + after if after else ""), encoding="utf-8")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -275,6 +298,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--modes", default="exclusive",
                         help="server assign modes, e.g. exclusive,distributed (restarts the shared dev server)")
     parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
+    parser.add_argument("--realistic", action="store_true",
+                        help="announce the function (add_function) and close with output = args")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "headline.json",
                         help="JSON output path (default bench/results/headline.json)")
     parser.add_argument("--update-results", action="store_true",
@@ -299,7 +324,8 @@ def run(args: argparse.Namespace) -> int:
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                     "loadavg_at_start": os.getloadavg()},
-        "config": {"processes": args.processes, "runs": args.runs, "variants": variants, "modes": args.modes},
+        "config": {"processes": args.processes, "runs": args.runs, "variants": variants, "modes": args.modes,
+                   "realistic": args.realistic},
         "modes": {},
     }
     try:
