@@ -14,6 +14,8 @@ __all__ = [
     "ReplyError",
     "TransportError",
     "RequestTimeoutError",
+    "ConnectError",
+    "ConnectTimeoutError",
 ]
 
 
@@ -47,3 +49,11 @@ class TransportError(ColoniesConnectionError):
 
 class RequestTimeoutError(TransportError):
     """The server did not answer within the configured time."""
+
+
+class ConnectError(TransportError):
+    """No connection to the server could be opened: the request was certainly not sent."""
+
+
+class ConnectTimeoutError(ConnectError, RequestTimeoutError):
+    """Opening the connection timed out: the request was certainly not sent."""

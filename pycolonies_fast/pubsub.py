@@ -21,7 +21,15 @@ from .codec import build_request, decode_envelope
 from .errors import ColoniesError, RequestTimeoutError, TransportError
 from .models import Process
 
-__all__ = ["WaitTimeoutError", "wait_for_process", "subscribe_channel", "FINAL_STATES"]
+__all__ = [
+    "FINAL_STATES",
+    "WaitTimeoutError",
+    "channel_batch",
+    "channel_subscription",
+    "process_subscriptions",
+    "subscribe_channel",
+    "wait_for_process",
+]
 
 SUCCESS, FAILED, CANCELLED = 2, 3, 4
 FINAL_STATES = (SUCCESS, FAILED, CANCELLED)
@@ -42,6 +50,42 @@ class WaitTimeoutError(RequestTimeoutError, WebSocketConnectionClosedException):
     A ColoniesConnectionError (via RequestTimeoutError) for new code, and also the
     `websocket.WebSocketConnectionClosedException` that upstream's `wait()` raised on timeout.
     """
+
+
+def process_subscriptions(process: Any, seconds: int) -> list[dict[str, Any]]:
+    """The `subscribeprocessmsg` messages of one wait: `process` reaching SUCCESS, FAILED or CANCELLED."""
+    conditions = process.spec.conditions
+    return [
+        {
+            "processid": process.processid,
+            "executortype": conditions.executortype,
+            "state": state,
+            "timeout": seconds,
+            "colonyname": conditions.colonyname,
+            "msgtype": "subscribeprocessmsg",
+        }
+        for state in FINAL_STATES
+    ]
+
+
+def channel_subscription(processid: str, channel_name: str, after_seq: int, seconds: int) -> dict[str, Any]:
+    """The `subscribechannelmsg` message: entries from log position `after_seq` for `seconds`."""
+    return {
+        "processid": processid,
+        "name": channel_name,
+        "afterseq": after_seq,
+        "timeout": seconds,
+        "msgtype": "subscribechannelmsg",
+    }
+
+
+def channel_batch(frame: bytes | str) -> list[dict[str, Any]] | None:
+    """The entries of one channel frame (payloads as bytes); an error frame raises ColoniesError."""
+    _payloadtype, error, payload = decode_envelope(frame)
+    if error:
+        message = payload.get("message") if isinstance(payload, dict) else None
+        raise ColoniesError(message or "Channel subscription error")
+    return decode_entries(payload)
 
 
 def _ws_url(client: Any) -> str:
@@ -116,18 +160,9 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
 
 def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
     """Subscribe on one connection until `until`; the process once it is final, else None."""
-    conditions = process.spec.conditions
     ws = _connect(client)
     try:
-        for state in FINAL_STATES:
-            msg = {
-                "processid": process.processid,
-                "executortype": conditions.executortype,
-                "state": state,
-                "timeout": max(math.ceil(until - time.monotonic()), 0),
-                "colonyname": conditions.colonyname,
-                "msgtype": "subscribeprocessmsg",
-            }
+        for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
             _send(ws, msg, prvkey)
         connected = True
         while True:
@@ -162,24 +197,14 @@ def subscribe_channel(
     ends the subscription. An error frame raises ColoniesError with the server's message.
     """
     seconds = max(math.ceil(timeout), 0)
-    msg = {
-        "processid": processid,
-        "name": channel_name,
-        "afterseq": after_seq,
-        "timeout": seconds,
-        "msgtype": "subscribechannelmsg",
-    }
+    msg = channel_subscription(processid, channel_name, after_seq, seconds)
     deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
     collected: list[dict[str, Any]] = []
     ws = _connect(client)
     try:
         _send(ws, msg, prvkey)
         while True:
-            _payloadtype, error, payload = decode_envelope(_recv_frame(ws, deadline))
-            if error:
-                message = payload.get("message") if isinstance(payload, dict) else None
-                raise ColoniesError(message or "Channel subscription error")
-            entries = decode_entries(payload)
+            entries = channel_batch(_recv_frame(ws, deadline))
             if not entries:
                 break
             if callback is None:

@@ -11,6 +11,8 @@ signing and JSON included, near the 150 µs budget.
 Retry rule: a request is sent again only when it cannot have reached the server (connection
 refused, or the write failed on a reused connection). Calls marked idempotent may also be
 repeated when the connection fails while the reply is awaited or read. Timeouts never retry.
+Failures to connect raise ``ConnectError`` once ``connect_retries`` (default: ``retries``) more
+attempts failed too; the client sets it to 0 and lets its failover (failover.py) decide.
 """
 
 from __future__ import annotations
@@ -25,13 +27,15 @@ from typing import Any, cast
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
-    ConnectTimeoutError,
+    ConnectTimeoutError as Urllib3ConnectTimeoutError,
+)
+from urllib3.exceptions import (
     NameResolutionError,
     NewConnectionError,
 )
 from urllib3.util import Timeout
 
-from .errors import ReplyError, RequestTimeoutError, TransportError
+from .errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
 
 __all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport"]
 
@@ -65,9 +69,11 @@ class Transport:
         retries: int = 2,
         backoff: float = 0.1,
         maxsize: int = 16,
+        connect_retries: int | None = None,
     ) -> None:
         self.read_timeout = read_timeout
         self.retries = retries
+        self.connect_retries = retries if connect_retries is None else connect_retries
         self.backoff = backoff
         timeout = Timeout(connect=connect_timeout, read=read_timeout)
         if tls:
@@ -104,7 +110,7 @@ class Transport:
             try:
                 return self._exchange(request, read_timeout, idempotent)
             except _Retry as retry:
-                if attempt >= self.retries:
+                if attempt >= (self.connect_retries if retry.wait else self.retries):
                     raise retry.error from retry.__cause__
                 if retry.wait:
                     time.sleep(self.backoff * (2**attempt))
@@ -164,19 +170,19 @@ class Transport:
         if isinstance(exc, ReplyError):
             return exc
         if isinstance(exc, NameResolutionError):
-            return TransportError(f"Cannot resolve {where}: {_reason(exc)}")
+            return ConnectError(f"Cannot resolve {where}: {_reason(exc)}")
         if isinstance(exc, NewConnectionError):  # refused, unreachable: nothing was sent
-            return _Retry(TransportError(f"Failed to connect to {where}: {_reason(exc)}"), wait=True)
-        if isinstance(exc, (ConnectTimeoutError, socket.timeout)):
+            return _Retry(ConnectError(f"Failed to connect to {where}: {_reason(exc)}"), wait=True)
+        if isinstance(exc, (Urllib3ConnectTimeoutError, socket.timeout)):
             if stage == "connect":
-                return RequestTimeoutError(f"Timed out connecting to {where}")
+                return ConnectTimeoutError(f"Timed out connecting to {where}")
             return RequestTimeoutError(f"No reply from {where} within the read timeout ({read_timeout} s)")
         if isinstance(exc, ssl.SSLError):
             return TransportError(f"TLS failure with {where}: {exc}")
         if isinstance(exc, (_Dropped, OSError)):
-            error = TransportError(f"Connection to {where} failed during {stage}: {exc}")
             if stage == "connect":
-                return _Retry(error, wait=True)
+                return _Retry(ConnectError(f"Connection to {where} failed during connect: {exc}"), wait=True)
+            error = TransportError(f"Connection to {where} failed during {stage}: {exc}")
             if (stage == "send" and reused) or idempotent:
                 return _Retry(error, wait=False)
             return error

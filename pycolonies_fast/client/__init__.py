@@ -25,6 +25,7 @@ from .server import ServerMixin
 from .snapshots import SnapshotsMixin
 from .subscriptions import SubscriptionsMixin
 from .users import UsersMixin
+from .websocket import WebsocketMixin
 from .workflows import WorkflowsMixin
 
 __all__ = ["Colonies", "colonies_client"]
@@ -45,6 +46,7 @@ class Colonies(
     BlueprintsMixin,
     FilesMixin,
     ChannelsMixin,
+    WebsocketMixin,
     SchedulingMixin,
     SubscriptionsMixin,
     ExecutorAdminMixin,

@@ -1,26 +1,42 @@
-"""The client core: constructor, attributes, and the one signed-RPC path every method uses."""
+"""The client core: settings and endpoints (shared by both clients), and the blocking request path.
+
+``ClientCore`` holds what ``Colonies`` and ``AsyncColonies`` share: constructor, attributes and
+the endpoints with their failover state. ``ClientBase`` adds the blocking side: ``_rpc``, the
+one signed-RPC path, and ``_drive``, which runs a method's steps (client/_steps.py) with it.
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..codec import build_request, decode_reply
+from ..errors import TransportError
+from ..failover import Failover
 from ..transport import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Transport
+from ._steps import Call, Steps
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
 
-__all__ = ["ClientBase"]
+__all__ = ["ClientBase", "ClientCore", "Endpoint"]
+
+R = TypeVar("R")
+Endpoint = tuple[str, int]
 
 
-class ClientBase:
-    """Holds the connection settings and sends signed messages to the server's ``/api``.
+class ClientCore:
+    """Connection settings and endpoints: ``(host, port, tls=False, native_crypto=False, *, ...)``.
 
     Keyword-only options (all new; upstream had none): ``timeout`` is the read timeout in
     seconds (``None`` waits forever, as upstream did), ``connect_timeout`` the TCP/TLS connect
     timeout, ``ca_bundle`` a CA file for TLS, ``verify=False`` accepts any server certificate,
-    ``retries`` how often a connection that could not be opened is tried again.
+    ``retries`` how many more rounds over the endpoints a request gets when no connection can be
+    opened, ``pool_size`` the connections kept per server, ``fallbacks`` more ``(host, port)``
+    servers of the same cluster to fail over to (see failover.py; or use ``from_endpoints``).
+    ``host``, ``port`` and ``url`` name the endpoint currently in use.
     """
 
     WAITING = 0
@@ -28,6 +44,8 @@ class ClientBase:
     SUCCESSFUL = 2
     FAILED = 3
     CANCELLED = 4
+
+    _asynchronous: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -42,33 +60,71 @@ class ClientBase:
         verify: bool = True,
         retries: int = 2,
         pool_size: int = 16,
+        fallbacks: Sequence[Endpoint] = (),
     ) -> None:
         self.native_crypto = native_crypto
         self.tls = bool(tls)
-        self.url = ("https://" if self.tls else "http://") + host + ":" + str(port) + "/api"
-        self.host = host
-        self.port = port
+        self.endpoints: list[Endpoint] = [(host, port), *((h, p) for h, p in fallbacks)]
         # Read by the websocket side (pubsub) so that it connects like the HTTP side.
         self.verify = verify
         self.ca_bundle = ca_bundle
         self.connect_timeout = connect_timeout
-        self._transport = Transport(
-            host, port, self.tls,
-            connect_timeout=connect_timeout, read_timeout=timeout,
-            ca_bundle=ca_bundle, verify=verify, retries=retries, maxsize=pool_size,
-        )
+        self._read_timeout = timeout
+        self._pool_size = pool_size
+        self._failover = Failover(len(self.endpoints), retries)
+        self._open()
 
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(url={self.url!r})"
+    def _open(self) -> None:
+        """Set up the transport side (each client kind its own)."""
+
+    @classmethod
+    def from_endpoints(
+        cls, endpoints: Sequence[Endpoint], tls: bool = False, native_crypto: bool = False, **options: Any
+    ) -> Self:
+        """A client of several servers of one cluster: ``from_endpoints([("h1", 50080), ("h2", 50080)])``."""
+        if not endpoints:
+            raise ValueError("from_endpoints needs at least one (host, port)")
+        (host, port), *rest = endpoints
+        return cls(host, port, tls, native_crypto, fallbacks=rest, **options)
+
+    @property
+    def host(self) -> str:
+        return self.endpoints[self._failover.current][0]
+
+    @property
+    def port(self) -> int:
+        return self.endpoints[self._failover.current][1]
+
+    @property
+    def url(self) -> str:
+        return ("https://" if self.tls else "http://") + self.host + ":" + str(self.port) + "/api"
 
     @property
     def timeout(self) -> float | None:
         """Default read timeout in seconds for every RPC (``None`` = no limit)."""
-        return self._transport.read_timeout
+        return self._read_timeout
 
     @timeout.setter
     def timeout(self, value: float | None) -> None:
-        self._transport.read_timeout = value
+        self._read_timeout = value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(url={self.url!r})"
+
+
+class ClientBase(ClientCore):
+    """The blocking client core: one keep-alive connection pool per endpoint, thread-safe."""
+
+    def _open(self) -> None:
+        self._transports = [
+            Transport(
+                h, p, self.tls,
+                connect_timeout=self.connect_timeout, read_timeout=self._read_timeout,
+                ca_bundle=self.ca_bundle, verify=self.verify, retries=self._failover.retries,
+                maxsize=self._pool_size, connect_retries=0,
+            )
+            for h, p in self.endpoints
+        ]
 
     def _rpc(
         self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False
@@ -76,14 +132,46 @@ class ClientBase:
         """Sign ``msg`` with ``prvkey``, POST it, and return the decoded reply payload.
 
         ``read_timeout`` (seconds) replaces the default read timeout for this call only.
-        ``idempotent`` lets the transport repeat the call if the connection drops mid-reply.
+        ``idempotent`` lets the call be repeated (here or on another endpoint) if the
+        connection drops mid-reply.
         """
         body = build_request(msg, prvkey)
         if read_timeout is None:
-            status, reply = self._transport.post(body, idempotent=idempotent)
-        else:
-            status, reply = self._transport.post(body, read_timeout=read_timeout, idempotent=idempotent)
-        return decode_reply(reply, status)
+            read_timeout = self._read_timeout
+        attempts = self._failover.attempts(idempotent)
+        while True:
+            try:
+                status, reply = self._transports[attempts.endpoint].post(
+                    body, read_timeout=read_timeout, idempotent=idempotent)
+            except TransportError as exc:
+                delay = attempts.retry_delay(exc)
+                if delay is None:
+                    raise
+                time.sleep(delay)
+                continue
+            attempts.succeeded()
+            return decode_reply(reply, status)
+
+    def _call(self, call: Call) -> Any:
+        """One ``Call`` through ``_rpc``."""
+        return self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
+
+    def _drive(self, steps: Steps[R]) -> R:
+        """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` right here."""
+        try:
+            op = next(steps)
+            while True:
+                try:
+                    if isinstance(op, Call):
+                        result = self._call(op)
+                    else:
+                        result = op.fn(*op.args)
+                except Exception as exc:  # noqa: BLE001 - raised inside the method, at its yield
+                    op = steps.throw(exc)
+                else:
+                    op = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
     def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, kept because user code calls it for extra msgtypes."""
@@ -91,7 +179,8 @@ class ClientBase:
 
     def close_connections(self) -> None:
         """Close the pooled keep-alive connections (``close()`` is taken: it closes a process)."""
-        self._transport.close()
+        for transport in self._transports:
+            transport.close()
 
     def __enter__(self) -> Self:
         return self
@@ -103,3 +192,4 @@ class ClientBase:
         tb: TracebackType | None,
     ) -> None:
         self.close_connections()
+

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 _ATTRIBUTE_OUT = 1  # attribute types: 0 IN, 1 OUT, 2 ERR, 3 ENV
 
 
-class AttributesMixin(ClientBase):
+class AttributesMixin(ClientCore):
     """Add and read process attributes."""
 
-    def add_attribute(self, processid: str, key: str, value: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def add_attribute(self, processid: str, key: str, value: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Attach an OUT attribute to a RUNNING process; only its assigned executor may do this."""
         attribute = {"key": key, "value": value, "targetid": processid, "attributetype": _ATTRIBUTE_OUT}
-        return self._rpc({"msgtype": "addattributemsg", "attribute": attribute}, prvkey)
+        return (yield Call({"msgtype": "addattributemsg", "attribute": attribute}, prvkey))
 
-    def get_attribute(self, attributeid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_attribute(self, attributeid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One attribute by id."""
-        return self._rpc({"msgtype": "getattributemsg", "attributeid": attributeid}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getattributemsg", "attributeid": attributeid}, prvkey, idempotent=True))

@@ -8,8 +8,10 @@ are turned into bytes exactly as upstream does: empty payloads stay as the serve
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
 from typing import Any
+
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 __all__ = ["ChannelsMixin", "decode_entries"]
 
@@ -37,11 +39,10 @@ def _payload_bytes(payload: Payload) -> bytes:
     return bytes(payload)
 
 
-class ChannelsMixin:
-    """The three channel methods of `Colonies`."""
+class ChannelsMixin(ClientCore):
+    """Append to and read process channels (`subscribe_channel` is in websocket.py)."""
 
-    _rpc: Any
-
+    @rpc
     def channel_append(
         self,
         processid: str,
@@ -51,7 +52,7 @@ class ChannelsMixin:
         prvkey: str,
         in_reply_to: int = 0,
         payload_type: str = "",
-    ) -> Any:
+    ) -> Steps[Any]:
         """Append one message to a process channel; the caller must be its initiator or executor."""
         msg = {
             "msgtype": "channelappendmsg",
@@ -62,11 +63,12 @@ class ChannelsMixin:
             "payload": base64.b64encode(_payload_bytes(payload)).decode("ascii"),
             "payloadtype": payload_type,
         }
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
 
+    @rpc
     def channel_read(
         self, processid: str, channel_name: str, after_seq: int, limit: int, prvkey: str
-    ) -> list[dict[str, Any]] | None:
+    ) -> Steps[list[dict[str, Any]] | None]:
         """Entries after log position `after_seq` (`limit` 0 = all), payloads as bytes."""
         msg = {
             "msgtype": "channelreadmsg",
@@ -75,18 +77,4 @@ class ChannelsMixin:
             "afterseq": after_seq,
             "limit": limit,
         }
-        return decode_entries(self._rpc(msg, prvkey))
-
-    def subscribe_channel(
-        self,
-        processid: str,
-        channel_name: str,
-        prvkey: str,
-        after_seq: int = 0,
-        timeout: int = 30,
-        callback: Callable[[list[dict[str, Any]]], Any] | None = None,
-    ) -> list[dict[str, Any]] | None:
-        """Stream entries over the websocket for `timeout` seconds (see pubsub.subscribe_channel)."""
-        from ..pubsub import subscribe_channel
-
-        return subscribe_channel(self, processid, channel_name, prvkey, after_seq, timeout, callback)
+        return decode_entries((yield Call(msg, prvkey)))

@@ -4,28 +4,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 
-class ColoniesMixin(ClientBase):
+class ColoniesMixin(ClientCore):
     """Colony administration (mostly with the server key) and colony statistics."""
 
-    def add_colony(self, colony: dict[str, Any], prvkey: str) -> dict[str, Any]:
+    @rpc
+    def add_colony(self, colony: dict[str, Any], prvkey: str) -> Steps[dict[str, Any]]:
         """Create a colony from ``{"colonyid": ..., "name": ...}``; needs the server key."""
-        return self._rpc({"msgtype": "addcolonymsg", "colony": colony}, prvkey)
+        return (yield Call({"msgtype": "addcolonymsg", "colony": colony}, prvkey))
 
-    def del_colony(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def del_colony(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Remove a colony; needs the server key. Returns ``{}``."""
-        return self._rpc({"msgtype": "removecolonymsg", "colonyname": colonyname}, prvkey)
+        return (yield Call({"msgtype": "removecolonymsg", "colonyname": colonyname}, prvkey))
 
-    def list_colonies(self, prvkey: str) -> list[dict[str, Any]] | None:
+    @rpc
+    def list_colonies(self, prvkey: str) -> Steps[list[dict[str, Any]] | None]:
         """All colonies (server key); ``None`` when there are none, as the server sends null."""
-        return self._rpc({"msgtype": "getcoloniesmsg"}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getcoloniesmsg"}, prvkey, idempotent=True))
 
-    def get_colony(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_colony(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One colony as ``{"colonyid", "name"}``."""
-        return self._rpc({"msgtype": "getcolonymsg", "colonyname": colonyname}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getcolonymsg", "colonyname": colonyname}, prvkey, idempotent=True))
 
-    def stats(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def stats(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Counts of executors, processes and workflows per state in a colony."""
-        return self._rpc({"msgtype": "getcolonystatsmsg", "colonyname": colonyname}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getcolonystatsmsg", "colonyname": colonyname}, prvkey, idempotent=True))

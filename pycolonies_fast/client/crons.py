@@ -6,13 +6,17 @@ import json
 from typing import Any
 
 from ..models import Workflow
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 
-class CronsMixin(ClientBase):
+class CronsMixin(ClientCore):
     """Add, run, list and remove crons."""
 
-    def add_cron(self, cronname: str, cronexpr: str, wait: bool, workflow: Workflow, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def add_cron(
+        self, cronname: str, cronexpr: str, wait: bool, workflow: Workflow, colonyname: str, prvkey: str
+    ) -> Steps[dict[str, Any]]:
         """Schedule ``workflow`` with a 6-field cron expression (seconds first, e.g. ``0/5 * * * * *``).
 
         Fixed: upstream misspelled the field as ``waitforprevprocessgrap``, so ``wait`` was ignored;
@@ -26,21 +30,25 @@ class CronsMixin(ClientBase):
             "cronexpression": cronexpr,
             "workflowspec": json.dumps(workflow.model_dump(by_alias=True)),
         }
-        return self._rpc({"msgtype": "addcronmsg", "cron": cron}, prvkey)
+        return (yield Call({"msgtype": "addcronmsg", "cron": cron}, prvkey))
 
-    def get_cron(self, cronid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One cron by id."""
-        return self._rpc({"msgtype": "getcronmsg", "cronid": cronid}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getcronmsg", "cronid": cronid}, prvkey, idempotent=True))
 
-    def get_crons(self, colonyname: str, count: int, prvkey: str) -> list[dict[str, Any]]:
+    @rpc
+    def get_crons(self, colonyname: str, count: int, prvkey: str) -> Steps[list[dict[str, Any]]]:
         """Up to ``count`` crons of a colony (an empty list, never None)."""
         msg = {"msgtype": "getcronsmsg", "colonyname": colonyname, "count": count}
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
-    def del_cron(self, cronid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def del_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Remove a cron. Returns ``{}``."""
-        return self._rpc({"msgtype": "removecronmsg", "all": False, "cronid": cronid}, prvkey)
+        return (yield Call({"msgtype": "removecronmsg", "all": False, "cronid": cronid}, prvkey))
 
-    def run_cron(self, cronid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def run_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Trigger a cron's workflow now; returns the cron dict (not a process), as upstream."""
-        return self._rpc({"msgtype": "runcronmsg", "cronid": cronid}, prvkey)
+        return (yield Call({"msgtype": "runcronmsg", "cronid": cronid}, prvkey))

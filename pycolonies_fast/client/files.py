@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 
 from .. import fs
 from ..models import File, Reference, S3Object
+from ._base import ClientCore
+from ._steps import Blocking, Call, Steps, rpc
 
 __all__ = ["FilesMixin"]
 
@@ -42,20 +44,20 @@ def _normalise_label(label: str) -> str:
     return "/" + label.strip("/")
 
 
-class FilesMixin:
-    """The nine ColonyFS methods of `Colonies`."""
+class FilesMixin(ClientCore):
+    """The nine ColonyFS methods of `Colonies`; S3 and local file work are `Blocking` steps."""
 
-    _rpc: Any
-
-    def get_files(self, label: str, colonyname: str, prvkey: str) -> Any:
+    @rpc
+    def get_files(self, label: str, colonyname: str, prvkey: str) -> Steps[Any]:
         """Latest version of each file under `label`: raw list of `{name, checksum, size, s3filename}`."""
-        return self._rpc({"msgtype": "getfilesmsg", "colonyname": colonyname, "label": label}, prvkey)
+        return (yield _get_files_call(label, colonyname, prvkey))
 
-    def get_file_labels(self, colonyname: str, prvkey: str, name: str = "", exact: bool = False) -> Any:
+    @rpc
+    def get_file_labels(self, colonyname: str, prvkey: str, name: str = "", exact: bool = False) -> Steps[Any]:
         """Labels of the colony (all when `name` is empty): raw list of `{name, files}` (may be None)."""
-        msg = {"msgtype": "getfilelabelsmsg", "colonyname": colonyname, "name": name, "exact": exact}
-        return self._rpc(msg, prvkey)
+        return (yield _get_file_labels_call(colonyname, prvkey, name, exact))
 
+    @rpc
     def get_file(
         self,
         colonyname: str,
@@ -64,34 +66,19 @@ class FilesMixin:
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
-    ) -> Any:
+    ) -> Steps[Any]:
         """File records by `fileid`, or by `label` + `filename` (only the latest unless `latest=False`)."""
         _check_one_of(fileid, filename, "filename")
-        msg = {
-            "msgtype": "getfilemsg",
-            "colonyname": colonyname,
-            "fileid": fileid,
-            "label": label,
-            "name": filename,
-            "latest": latest,
-        }
-        return self._rpc(msg, prvkey)
+        return (yield _get_file_call(colonyname, prvkey, label, fileid, filename, latest))
 
+    @rpc
     def upload_file(
         self, colonyname: str, prvkey: str, filepath: str | None = None, label: str | None = None
-    ) -> Any:
+    ) -> Steps[Any]:
         """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
-        filepath = _required(filepath, "filepath")
-        size = os.path.getsize(filepath)
-        checksum = fs.sha256_file(filepath)
-        location = fs.upload_settings()
-        name = os.path.basename(filepath)
-        record, object_name = self._new_file_record(colonyname, label, name, size, checksum, location)
-        client = fs.s3_client(location)
-        fs.ensure_bucket(client, location.bucket)
-        client.upload_file(filepath, location.bucket, object_name)
-        return self._rpc({"msgtype": "addfilemsg", "file": record}, prvkey)
+        return (yield from _upload_file(colonyname, prvkey, _required(filepath, "filepath"), label))
 
+    @rpc
     def upload_data(
         self,
         colonyname: str,
@@ -99,21 +86,20 @@ class FilesMixin:
         filename: str | None = None,
         data: BytesLike | str | None = None,
         label: str | None = None,
-    ) -> Any:
+    ) -> Steps[Any]:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
         name = os.path.basename(_required(filename, "filename"))
         if data is None:
             raise TypeError("'data' is required")
         payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         location = fs.upload_settings()
-        record, object_name = self._new_file_record(
+        record, object_name = _new_file_record(
             colonyname, label, name, len(payload), fs.sha256_bytes(payload), location
         )
-        client = fs.s3_client(location)
-        fs.ensure_bucket(client, location.bucket)
-        client.put_object(Bucket=location.bucket, Key=object_name, Body=payload)
-        return self._rpc({"msgtype": "addfilemsg", "file": record}, prvkey)
+        yield Blocking(_put_data, location, object_name, payload)
+        return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
 
+    @rpc
     def download_file(
         self,
         colonyname: str,
@@ -123,7 +109,7 @@ class FilesMixin:
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
-    ) -> str:
+    ) -> Steps[str]:
         """Download a file into folder `dst` (created if needed); returns the local path.
 
         The file is saved under `filename`, or the record's name when fetched by fileid alone.
@@ -132,10 +118,11 @@ class FilesMixin:
         _check_one_of(fileid, filename, "filename")
         folder = os.path.abspath(_required(dst, "dst"))
         os.makedirs(folder, exist_ok=True)
-        record = self._one_file(colonyname, prvkey, label, fileid, filename, latest)
+        record = yield from _one_file(colonyname, prvkey, label, fileid, filename, latest)
         name = filename if filename is not None else os.path.basename(record["name"])
-        return fs.download_to_file(record, os.path.join(folder, name))
+        return (yield Blocking(fs.download_to_file, record, os.path.join(folder, name)))
 
+    @rpc
     def download_data(
         self,
         colonyname: str,
@@ -144,11 +131,13 @@ class FilesMixin:
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
-    ) -> bytes:
+    ) -> Steps[bytes]:
         """Download a file's bytes (verified against the recorded SHA-256)."""
         _check_one_of(fileid, filename, "filename")
-        return fs.download_bytes(self._one_file(colonyname, prvkey, label, fileid, filename, latest))
+        record = yield from _one_file(colonyname, prvkey, label, fileid, filename, latest)
+        return (yield Blocking(fs.download_bytes, record))
 
+    @rpc
     def delete_file(
         self,
         colonyname: str,
@@ -156,19 +145,18 @@ class FilesMixin:
         label: str | None = None,
         fileid: str | None = None,
         filename: str | None = None,
-    ) -> None:
+    ) -> Steps[None]:
         """Delete a file's S3 object(s) and its record(s): one version by fileid, all versions by name."""
         _check_one_of(fileid, filename, "name")
-        records = self.get_file(colonyname, prvkey, label=label, fileid=fileid, filename=filename, latest=False)
+        records = yield _get_file_call(colonyname, prvkey, label, fileid, filename, False)
         if not records:
             raise Exception("invalid file")
-        for record in records:
-            location = fs.location_of(record)
-            fs.s3_client(location).delete_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])
+        yield Blocking(_delete_objects, records)
         msg = {"msgtype": "removefilemsg", "colonyname": colonyname, "fileid": fileid, "label": label, "name": filename}
-        self._rpc(msg, prvkey)
+        yield Call(msg, prvkey)
 
-    def sync(self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> None:
+    @rpc
+    def sync(self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> Steps[None]:
         """Two-way sync of folder `dir` with ColonyFS label `label` (recursively), in pure Python.
 
         Subfolder `dir/a/b` maps to label `<label>/a/b`; files are matched by name and compared by
@@ -178,9 +166,8 @@ class FilesMixin:
         deleted on either side. Returns None; errors propagate (no "failed to sync" wrapping).
         """
         root_label = _normalise_label(label)
-        os.makedirs(dir, exist_ok=True)
-        local = _local_files(dir)
-        remote = self._remote_files(root_label, colonyname, prvkey)
+        local = yield Blocking(_local_files, dir)
+        remote = yield from _remote_files(root_label, colonyname, prvkey)
         for sublabel, parts, files in _sublabels(local, remote):
             folder = os.path.join(dir, *parts)
             full_label = root_label if sublabel == "" else f"{root_label.rstrip('/')}/{sublabel}"
@@ -191,71 +178,121 @@ class FilesMixin:
                     continue
                 path = os.path.join(folder, name)
                 if remote_sum is None or (local_sum is not None and keeplocal):
-                    self.upload_file(colonyname, prvkey, filepath=path, label=full_label)
+                    yield from _upload_file(colonyname, prvkey, path, full_label)
                 else:
                     os.makedirs(folder, exist_ok=True)
-                    record = self._one_file(colonyname, prvkey, full_label, None, name, True)
-                    fs.download_to_file(record, path)
+                    record = yield from _one_file(colonyname, prvkey, full_label, None, name, True)
+                    yield Blocking(fs.download_to_file, record, path)
 
-    def _one_file(
-        self,
-        colonyname: str,
-        prvkey: str,
-        label: str | None,
-        fileid: str | None,
-        filename: str | None,
-        latest: bool,
-    ) -> dict[str, Any]:
-        """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
-        records = self.get_file(colonyname, prvkey, label=label, fileid=fileid, filename=filename, latest=latest)
-        if not records:
-            raise Exception("invalid file")
-        return records[0]
 
-    def _new_file_record(
-        self, colonyname: str, label: str | None, name: str, size: int, checksum: str, location: fs.S3Location
-    ) -> tuple[dict[str, Any], str]:
-        """The addfilemsg `file` dict for a new upload, built (and so validated) before any upload."""
-        object_name = fs.new_object_name()
-        s3object = S3Object(
-            server=location.host,
-            port=location.port,
-            tls=location.tls,
-            accesskey="",
-            secretkey="",
-            region=location.region or "",
-            encryptionkey="",
-            encryptionalg="",
-            object=object_name,
-            bucket=location.bucket,
-        )
-        record = File(
-            fileid="",
-            colonyname=colonyname,
-            label=label,  # type: ignore[arg-type]  # None on purpose: pydantic raises upstream's ValidationError
-            name=name,
-            size=size,
-            sequencenr=1,
-            checksum=checksum,
-            checksumalg="SHA256",
-            ref=Reference(protocol="s3", s3object=s3object),
-        )
-        return record.model_dump(by_alias=True), object_name
+def _get_files_call(label: str, colonyname: str, prvkey: str) -> Call:
+    return Call({"msgtype": "getfilesmsg", "colonyname": colonyname, "label": label}, prvkey)
 
-    def _remote_files(self, root_label: str, colonyname: str, prvkey: str) -> dict[str, dict[str, str]]:
-        """{sublabel: {name: checksum}} of every label at or under `root_label` on the server."""
-        prefix = root_label.rstrip("/") + "/"
-        labels = self.get_file_labels(colonyname, prvkey, name=root_label, exact=False) or []
-        names = {entry["name"] for entry in labels if entry["name"] == root_label or entry["name"].startswith(prefix)}
-        names.add(root_label)
-        remote: dict[str, dict[str, str]] = {}
-        for full_label in names:
-            sublabel = "" if full_label == root_label else full_label[len(prefix):]
-            if _label_parts(sublabel) is None:
-                continue
-            files = self.get_files(full_label, colonyname, prvkey) or []
-            remote[sublabel] = {entry["name"]: entry["checksum"] for entry in files}
-        return remote
+
+def _get_file_labels_call(colonyname: str, prvkey: str, name: str, exact: bool) -> Call:
+    return Call({"msgtype": "getfilelabelsmsg", "colonyname": colonyname, "name": name, "exact": exact}, prvkey)
+
+
+def _get_file_call(
+    colonyname: str, prvkey: str, label: str | None, fileid: str | None, filename: str | None, latest: bool
+) -> Call:
+    msg = {
+        "msgtype": "getfilemsg",
+        "colonyname": colonyname,
+        "fileid": fileid,
+        "label": label,
+        "name": filename,
+        "latest": latest,
+    }
+    return Call(msg, prvkey)
+
+
+def _one_file(
+    colonyname: str, prvkey: str, label: str | None, fileid: str | None, filename: str | None, latest: bool
+) -> Steps[dict[str, Any]]:
+    """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
+    records = yield _get_file_call(colonyname, prvkey, label, fileid, filename, latest)
+    if not records:
+        raise Exception("invalid file")
+    return records[0]
+
+
+def _upload_file(colonyname: str, prvkey: str, filepath: str, label: str | None) -> Steps[Any]:
+    """Upload a local file and register it (upload_file, and sync's uploads)."""
+    size, checksum = yield Blocking(_size_and_checksum, filepath)
+    location = fs.upload_settings()
+    record, object_name = _new_file_record(colonyname, label, os.path.basename(filepath), size, checksum, location)
+    yield Blocking(_put_file, location, object_name, filepath)
+    return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
+
+
+def _size_and_checksum(filepath: str) -> tuple[int, str]:
+    return os.path.getsize(filepath), fs.sha256_file(filepath)
+
+
+def _put_file(location: fs.S3Location, object_name: str, filepath: str) -> None:
+    client = fs.s3_client(location)
+    fs.ensure_bucket(client, location.bucket)
+    client.upload_file(filepath, location.bucket, object_name)
+
+
+def _put_data(location: fs.S3Location, object_name: str, payload: bytes) -> None:
+    client = fs.s3_client(location)
+    fs.ensure_bucket(client, location.bucket)
+    client.put_object(Bucket=location.bucket, Key=object_name, Body=payload)
+
+
+def _delete_objects(records: list[dict[str, Any]]) -> None:
+    for record in records:
+        location = fs.location_of(record)
+        fs.s3_client(location).delete_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])
+
+
+def _new_file_record(
+    colonyname: str, label: str | None, name: str, size: int, checksum: str, location: fs.S3Location
+) -> tuple[dict[str, Any], str]:
+    """The addfilemsg `file` dict for a new upload, built (and so validated) before any upload."""
+    object_name = fs.new_object_name()
+    s3object = S3Object(
+        server=location.host,
+        port=location.port,
+        tls=location.tls,
+        accesskey="",
+        secretkey="",
+        region=location.region or "",
+        encryptionkey="",
+        encryptionalg="",
+        object=object_name,
+        bucket=location.bucket,
+    )
+    record = File(
+        fileid="",
+        colonyname=colonyname,
+        label=label,  # type: ignore[arg-type]  # None on purpose: pydantic raises upstream's ValidationError
+        name=name,
+        size=size,
+        sequencenr=1,
+        checksum=checksum,
+        checksumalg="SHA256",
+        ref=Reference(protocol="s3", s3object=s3object),
+    )
+    return record.model_dump(by_alias=True), object_name
+
+
+def _remote_files(root_label: str, colonyname: str, prvkey: str) -> Steps[dict[str, dict[str, str]]]:
+    """{sublabel: {name: checksum}} of every label at or under `root_label` on the server."""
+    prefix = root_label.rstrip("/") + "/"
+    labels = (yield _get_file_labels_call(colonyname, prvkey, root_label, False)) or []
+    names = {entry["name"] for entry in labels if entry["name"] == root_label or entry["name"].startswith(prefix)}
+    names.add(root_label)
+    remote: dict[str, dict[str, str]] = {}
+    for full_label in names:
+        sublabel = "" if full_label == root_label else full_label[len(prefix):]
+        if _label_parts(sublabel) is None:
+            continue
+        files = (yield _get_files_call(full_label, colonyname, prvkey)) or []
+        remote[sublabel] = {entry["name"]: entry["checksum"] for entry in files}
+    return remote
 
 
 def _label_parts(sublabel: str) -> list[str] | None:
@@ -267,7 +304,8 @@ def _label_parts(sublabel: str) -> list[str] | None:
 
 
 def _local_files(dir: str) -> dict[str, dict[str, str]]:
-    """{sublabel: {name: sha256}} of the regular files under `dir` (sublabel `a/b` for `dir/a/b`)."""
+    """{sublabel: {name: sha256}} of the regular files under `dir` (created if missing)."""
+    os.makedirs(dir, exist_ok=True)
     local: dict[str, dict[str, str]] = {}
     for folder, _subdirs, names in os.walk(dir):
         rel = os.path.relpath(folder, dir)

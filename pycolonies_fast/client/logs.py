@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 
-class LogsMixin(ClientBase):
+class LogsMixin(ClientCore):
     """Add and read process and executor logs (timestamps are Unix nanoseconds)."""
 
-    def add_log(self, processid: str, logmsg: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def add_log(self, processid: str, logmsg: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Append a log line to a RUNNING process (its assigned executor only). Returns ``{}``."""
-        return self._rpc({"msgtype": "addlogmsg", "processid": processid, "message": logmsg}, prvkey)
+        return (yield Call({"msgtype": "addlogmsg", "processid": processid, "message": logmsg}, prvkey))
 
-    def get_process_log(self, colonyname: str, processid: str, count: int, since: int, prvkey: str) -> list[dict[str, Any]] | None:
+    @rpc
+    def get_process_log(
+        self, colonyname: str, processid: str, count: int, since: int, prvkey: str
+    ) -> Steps[list[dict[str, Any]] | None]:
         """Up to ``count`` (≤ 500) log lines of a process, newer than ``since`` ns if ``since > 0``.
 
         Like upstream it also sends an empty ``executorid``, which the server ignores.
@@ -23,12 +28,15 @@ class LogsMixin(ClientBase):
             "msgtype": "getlogsmsg", "colonyname": colonyname, "executorid": "",
             "processid": processid, "count": count, "since": since,
         }
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
-    def get_executor_log(self, colonyname: str, executorname: str, count: int, since: int, prvkey: str) -> list[dict[str, Any]] | None:
+    @rpc
+    def get_executor_log(
+        self, colonyname: str, executorname: str, count: int, since: int, prvkey: str
+    ) -> Steps[list[dict[str, Any]] | None]:
         """Up to ``count`` (≤ 500) log lines written by an executor, newer than ``since`` ns if ``since > 0``."""
         msg = {
             "msgtype": "getlogsmsg", "colonyname": colonyname, "executorname": executorname,
             "processid": "", "count": count, "since": since,
         }
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))

@@ -4,27 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 
-class SnapshotsMixin(ClientBase):
+class SnapshotsMixin(ClientCore):
     """Create and look up ColonyFS snapshots."""
 
-    def create_snapshot(self, colonyname: str, label: str, name: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def create_snapshot(self, colonyname: str, label: str, name: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Snapshot the files currently under ``label`` as ``name`` (unique per colony)."""
         msg = {"msgtype": "createsnapshotmsg", "colonyname": colonyname, "label": label, "name": name}
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
 
-    def get_snapshots(self, colonyname: str, prvkey: str) -> list[dict[str, Any]] | None:
+    @rpc
+    def get_snapshots(self, colonyname: str, prvkey: str) -> Steps[list[dict[str, Any]] | None]:
         """All snapshots of a colony."""
-        return self._rpc({"msgtype": "getsnapshotsmsg", "colonyname": colonyname}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getsnapshotsmsg", "colonyname": colonyname}, prvkey, idempotent=True))
 
-    def get_snapshot_by_name(self, colonyname: str, name: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_snapshot_by_name(self, colonyname: str, name: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One snapshot by name."""
         msg = {"msgtype": "getsnapshotmsg", "colonyname": colonyname, "snapshotid": "", "name": name}
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
-    def get_snapshot_by_id(self, colonyname: str, snapshotid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_snapshot_by_id(self, colonyname: str, snapshotid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One snapshot by id."""
         msg = {"msgtype": "getsnapshotmsg", "colonyname": colonyname, "snapshotid": snapshotid, "name": ""}
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))

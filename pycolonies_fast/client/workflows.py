@@ -5,23 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import FuncSpec, ProcessGraph, Workflow
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
+from .processes import get_process_call
 
 
-class WorkflowsMixin(ClientBase):
+def _get_processgraph_call(processgraphid: str, prvkey: str) -> Call:
+    return Call({"msgtype": "getprocessgraphmsg", "processgraphid": processgraphid}, prvkey, idempotent=True)
+
+
+class WorkflowsMixin(ClientCore):
     """Process graphs (workflows) and dynamic children."""
 
-    def submit_workflow(self, workflow: Workflow, prvkey: str) -> ProcessGraph:
+    @rpc
+    def submit_workflow(self, workflow: Workflow, prvkey: str) -> Steps[ProcessGraph]:
         """Submit a workflow; the new process graph (``processids`` in spec order)."""
         msg = {"msgtype": "submitworkflowspecmsg", "spec": workflow.model_dump(by_alias=True)}
-        return ProcessGraph(**self._rpc(msg, prvkey))
+        return ProcessGraph(**(yield Call(msg, prvkey)))
 
-    def get_processgraph(self, processgraphid: str, prvkey: str) -> ProcessGraph:
+    @rpc
+    def get_processgraph(self, processgraphid: str, prvkey: str) -> Steps[ProcessGraph]:
         """One process graph by id."""
-        msg = {"msgtype": "getprocessgraphmsg", "processgraphid": processgraphid}
-        return ProcessGraph(**self._rpc(msg, prvkey, idempotent=True))
+        return ProcessGraph(**(yield _get_processgraph_call(processgraphid, prvkey)))
 
-    def get_processgraphs(self, colonyname: str, count: int, prvkey: str, state: int | None = None) -> list[dict[str, Any]] | None:
+    @rpc
+    def get_processgraphs(
+        self, colonyname: str, count: int, prvkey: str, state: int | None = None
+    ) -> Steps[list[dict[str, Any]] | None]:
         """Up to ``count`` graph dicts in ``state`` (0..4).
 
         As upstream, ``state=None`` omits the field and the server then returns WAITING graphs only.
@@ -29,32 +39,37 @@ class WorkflowsMixin(ClientBase):
         msg: dict[str, Any] = {"msgtype": "getprocessgraphsmsg", "colonyname": colonyname, "count": count}
         if state is not None:
             msg["state"] = state
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
-    def remove_processgraph(self, processgraphid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def remove_processgraph(self, processgraphid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Remove a process graph that is not running. Returns ``{}``."""
-        return self._rpc({"msgtype": "removeprocessgraphmsg", "processgraphid": processgraphid}, prvkey)
+        return (yield Call({"msgtype": "removeprocessgraphmsg", "processgraphid": processgraphid}, prvkey))
 
-    def remove_all_processgraphs(self, colonyname: str, prvkey: str, state: int | None = None) -> dict[str, Any]:
+    @rpc
+    def remove_all_processgraphs(self, colonyname: str, prvkey: str, state: int | None = None) -> Steps[dict[str, Any]]:
         """Remove graphs in ``state``; colony key. As upstream, ``None`` means WAITING only, -1 all."""
         msg: dict[str, Any] = {"msgtype": "removeallprocessgraphsmsg", "colonyname": colonyname}
         if state is not None:
             msg["state"] = state
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
 
-    def get_processes_for_workflow(self, processgraphid: str, colonyname: str, prvkey: str, count: int = 100) -> list[dict[str, Any]]:
+    @rpc
+    def get_processes_for_workflow(
+        self, processgraphid: str, colonyname: str, prvkey: str, count: int = 100
+    ) -> Steps[list[dict[str, Any]]]:
         """The process dicts of a workflow (at most ``count``), in the graph's order.
 
         Fixed: upstream sent a getprocesses message the server rejects. This reads the graph and
         fetches each of its processes; ``colonyname`` is kept for compatibility and not needed.
         """
-        graph = self._rpc({"msgtype": "getprocessgraphmsg", "processgraphid": processgraphid}, prvkey, idempotent=True)
-        processids = (graph or {}).get("processids") or []
-        return [
-            self._rpc({"msgtype": "getprocessmsg", "processid": processid}, prvkey, idempotent=True)
-            for processid in processids[: max(count, 0)]
-        ]
+        graph = yield _get_processgraph_call(processgraphid, prvkey)
+        processes = []
+        for processid in ((graph or {}).get("processids") or [])[: max(count, 0)]:
+            processes.append((yield get_process_call(processid, prvkey)))
+        return processes
 
+    @rpc
     def add_child(
         self,
         processgraphid: str,
@@ -64,7 +79,7 @@ class WorkflowsMixin(ClientBase):
         nodename: str,
         insert: bool,
         prvkey: str,
-    ) -> dict[str, Any]:
+    ) -> Steps[dict[str, Any]]:
         """Add a process to a running workflow below ``parentprocessid``; the new process dict.
 
         As upstream, sets ``funcspec.nodename = nodename`` on the caller's object first.
@@ -75,4 +90,4 @@ class WorkflowsMixin(ClientBase):
             "msgtype": "addchildmsg", "processgraphid": processgraphid, "parentprocessid": parentprocessid,
             "childprocessid": childprocessid, "insert": insert, "spec": funcspec.model_dump(),
         }
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
