@@ -1,0 +1,100 @@
+"""The asyncio client core: the async request path and the driver of the shared method steps.
+
+Everything else (constructor, attributes, endpoints, failover state) is ``ClientCore``'s, and
+every API method is the same ``Steps`` generator the blocking client runs (client/_steps.py).
+Signing runs inline on the event loop: it takes ~20 µs (bench/RESULTS.md, "Async runner").
+"""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from ..client._base import ClientCore
+from ..client._steps import Call, Steps
+from ..codec import build_request, decode_reply
+from ..errors import TransportError
+from .transport import AsyncTransport
+
+if TYPE_CHECKING:
+    from typing_extensions import Self  # typing.Self needs Python 3.11
+
+__all__ = ["AsyncClientBase"]
+
+R = TypeVar("R")
+
+
+class AsyncClientBase(ClientCore):
+    """The asyncio client core: one pooled aiohttp session for all endpoints, used in one event loop.
+
+    Close it with ``await client.close_connections()`` or ``async with``.
+    """
+
+    _asynchronous: ClassVar[bool] = True
+
+    def _open(self) -> None:
+        self._transport = AsyncTransport(
+            self.endpoints, self.tls, connect_timeout=self.connect_timeout,
+            ca_bundle=self.ca_bundle, verify=self.verify, pool_size=self._pool_size,
+        )
+
+    async def _rpc(
+        self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False
+    ) -> Any:
+        """Sign ``msg`` with ``prvkey``, POST it, and return the decoded reply payload (see ClientBase._rpc)."""
+        body = build_request(msg, prvkey)
+        if read_timeout is None:
+            read_timeout = self._read_timeout
+        attempts = self._failover.attempts(idempotent)
+        while True:
+            try:
+                status, reply = await self._transport.post(attempts.endpoint, body, read_timeout)
+            except TransportError as exc:
+                delay = attempts.retry_delay(exc)
+                if delay is None:
+                    raise
+                await asyncio.sleep(delay)
+                continue
+            attempts.succeeded()
+            return decode_reply(reply, status)
+
+    async def _call(self, call: Call) -> Any:
+        """One ``Call`` through ``_rpc``."""
+        return await self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
+
+    async def _drive(self, steps: Steps[R]) -> R:
+        """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` in a worker thread."""
+        try:
+            op = next(steps)
+            while True:
+                try:
+                    if isinstance(op, Call):
+                        result = await self._call(op)
+                    else:
+                        result = await asyncio.to_thread(op.fn, *op.args)
+                except Exception as exc:  # noqa: BLE001 - raised inside the method, at its yield
+                    op = steps.throw(exc)
+                else:
+                    op = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
+
+    async def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
+        """Upstream's private RPC helper name, as a coroutine."""
+        return await self._rpc(msg, prvkey)
+
+    async def close_connections(self) -> None:
+        """Close the pooled connections (a later call opens new ones)."""
+        await self._transport.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close_connections()

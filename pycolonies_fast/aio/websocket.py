@@ -1,0 +1,161 @@
+"""The asyncio client's websocket methods: ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter``.
+
+Same protocol, messages and frame decoding as the blocking versions (pubsub.py); the socket is
+aiohttp's, on the client's session. A connection goes to the endpoint in use, or the next one
+that accepts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import math
+import time
+from collections.abc import AsyncGenerator, Callable
+from contextlib import aclosing
+from typing import Any
+
+import aiohttp
+
+from ..client.processes import get_process_call
+from ..codec import build_request
+from ..errors import RequestTimeoutError, TransportError
+from ..models import Process
+from ..pubsub import (
+    CHANNEL_GRACE,
+    FINAL_STATES,
+    RECHECK_INTERVAL,
+    SUBSCRIPTION_WINDOW,
+    WaitTimeoutError,
+    channel_batch,
+    channel_subscription,
+    process_subscriptions,
+)
+from .base import AsyncClientBase
+
+__all__ = ["AsyncWebsocketMixin"]
+
+_CLOSED = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)
+
+
+class AsyncWebsocketMixin(AsyncClientBase):
+    """Wait for a process to finish; stream a process channel."""
+
+    async def wait(self, process: Process, timeout: int, prvkey: str) -> Process:
+        """Wait until ``process`` is SUCCESS, FAILED or CANCELLED and return it fresh from the server.
+
+        As the blocking ``wait`` (pubsub.wait_for_process): raises ``WaitTimeoutError`` after ``timeout`` s.
+        """
+        deadline = time.monotonic() + max(float(timeout), 0.0)
+        while True:
+            window_end = min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
+            finished = await self._watch(process, window_end, prvkey)
+            if finished is not None:
+                return finished
+            if time.monotonic() >= deadline:
+                raise WaitTimeoutError(f"Process {process.processid} did not finish within {timeout} seconds")
+
+    async def subscribe_channel_iter(
+        self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: int = 30
+    ) -> AsyncGenerator[list[dict[str, Any]], None]:
+        """``async for entries in ...``: each batch of channel entries until the server's ``timeout``."""
+        seconds = max(math.ceil(timeout), 0)
+        deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
+        ws = await self._ws_connect()
+        try:
+            await ws.send_str(build_request(channel_subscription(processid, channel_name, after_seq, seconds),
+                                            prvkey).decode())
+            while True:
+                entries = channel_batch(await _receive(ws, deadline))
+                if not entries:
+                    return
+                yield entries
+        finally:
+            await ws.close()
+
+    async def subscribe_channel(
+        self,
+        processid: str,
+        channel_name: str,
+        prvkey: str,
+        after_seq: int = 0,
+        timeout: int = 30,
+        callback: Callable[[list[dict[str, Any]]], Any] | None = None,
+    ) -> list[dict[str, Any]] | None:
+        """As the blocking ``subscribe_channel``; ``callback`` may also be a coroutine function."""
+        collected: list[dict[str, Any]] = []
+        batches = self.subscribe_channel_iter(processid, channel_name, prvkey, after_seq, timeout)
+        async with aclosing(batches):
+            async for entries in batches:
+                if callback is None:
+                    collected.extend(entries)
+                    continue
+                verdict = callback(entries)
+                if inspect.isawaitable(verdict):
+                    verdict = await verdict
+                if verdict == False:  # noqa: E712 - upstream stops on any value == False (0 too)
+                    break
+        return collected if callback is None else None
+
+    async def _watch(self, process: Process, until: float, prvkey: str) -> Process | None:
+        """Subscribe on one connection until ``until``; the process once it is final, else None."""
+        ws = await self._ws_connect()
+        try:
+            for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
+                await ws.send_str(build_request(msg, prvkey).decode())
+            connected = True
+            while True:
+                pause = min(until - time.monotonic(), RECHECK_INTERVAL)
+                if pause > 0:
+                    if connected:
+                        connected = await _await_push(ws, pause)
+                    else:
+                        await asyncio.sleep(pause)
+                current = Process(**(await self._call(get_process_call(process.processid, prvkey))))
+                if current.state in FINAL_STATES:
+                    return current
+                if time.monotonic() >= until:
+                    return None
+        finally:
+            await ws.close()
+
+    async def _ws_connect(self) -> aiohttp.ClientWebSocketResponse[bool]:
+        """A websocket to ``/pubsub`` of the endpoint in use, else of the next one that accepts it."""
+        transport = self._transport
+        first = self._failover.current
+        error: Exception | None = None
+        for step in range(len(self.endpoints)):
+            index = (first + step) % len(self.endpoints)
+            url = str(transport.urls[index].with_path("/pubsub")).replace("http", "ws", 1)
+            try:
+                return await asyncio.wait_for(_connect(transport.session(), url, transport.ssl), self.connect_timeout)
+            except asyncio.TimeoutError:
+                error = RequestTimeoutError(f"Timed out connecting to {url}")
+            except (aiohttp.ClientError, OSError) as exc:
+                error = TransportError(f"Failed to open websocket {url}: {exc}")
+        assert error is not None
+        raise error
+
+
+async def _connect(session: aiohttp.ClientSession, url: str, ssl: Any) -> aiohttp.ClientWebSocketResponse[bool]:
+    return await session.ws_connect(url, ssl=ssl)
+
+
+async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float) -> bool:
+    """Wait up to ``seconds`` for any frame; False once the connection is gone."""
+    try:
+        message = await ws.receive(timeout=seconds)
+    except asyncio.TimeoutError:
+        return True
+    return message.type not in _CLOSED
+
+
+async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -> str | bytes:
+    """The next data frame, or a typed error on timeout or a closed connection."""
+    try:
+        message = await ws.receive(timeout=max(deadline - time.monotonic(), 0.001))
+    except asyncio.TimeoutError as exc:
+        raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
+    if message.type in _CLOSED:
+        raise TransportError("Channel subscription connection closed by the server")
+    return message.data
