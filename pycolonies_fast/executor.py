@@ -58,8 +58,9 @@ SHUTDOWN_REASON = "executor shutting down: the process did not finish within the
 
 @dataclass
 class RunStats:
-    """What one ``run()`` did: processes by how they ended, connection problems, and ``elapsed``:
-    seconds from the start until the last worker stopped (the shutdown's checks excluded)."""
+    """What one ``run()`` did: processes by how they ended, failed assign calls (connection errors,
+    unreadable replies; not "nothing to assign") and ``elapsed``: seconds from the start until the
+    last worker stopped (the shutdown's checks excluded)."""
 
     assigned: int = 0
     closed: int = 0
@@ -67,7 +68,7 @@ class RunStats:
     abandoned: int = 0
     lost: int = 0
     unreported: int = 0
-    connection_errors: int = 0
+    assign_errors: int = 0
     elapsed: float = 0.0
 
 
@@ -238,7 +239,8 @@ class Executor:
         with self._lock:
             skip = self._abandoned | {pid for pid, state in self._inflight.items() if state == "reporting"}
         try:
-            self.stats.failed += len(self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON))
+            for _ in self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON):
+                self._count("failed")
         except ColoniesConnectionError as exc:
             log.error("could not check for processes left RUNNING on this executor: %s", exc)
 
@@ -281,16 +283,18 @@ class Executor:
                         continue
                     self._pause(backoff, f"the server refused to assign (status {exc.status}: {exc})")
                     continue
-                except ColoniesConnectionError as exc:
+                except Exception as exc:  # noqa: BLE001 - e.g. a reply the Process model rejects (§e.3)
                     self._give_back_slot()
                     with self._lock:
-                        self.stats.connection_errors += 1
-                    self._pause(backoff, f"assign failed: {exc}")
+                        self.stats.assign_errors += 1
+                    self._pause(backoff, f"assign failed: {type(exc).__name__}: {exc}")
                     continue
                 backoff.reset()
-                self._handle(process)
-        except Exception:
-            log.exception("executor worker crashed")
+                try:
+                    self._handle(process)
+                except Exception:
+                    log.exception("process %s: unexpected error; it is failed at exit if still running",
+                                  process.processid)
         finally:
             with self._lock:
                 self._live_workers -= 1
@@ -367,4 +371,5 @@ class Executor:
             yield
         finally:
             for sig, handler in previous.items():
-                signal.signal(sig, handler)
+                if handler is not None:  # None: installed outside Python, cannot be restored
+                    signal.signal(sig, handler)

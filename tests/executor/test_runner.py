@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import pytest
+
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import TransportError
 
@@ -21,7 +23,7 @@ def test_n_processes_closed_exactly_once_with_their_outputs(client, colony):
 
     stats = executor.run(max_processes=N, max_seconds=30)
 
-    assert (stats.assigned, stats.closed, stats.failed, stats.connection_errors) == (N, N, 0, 0)
+    assert (stats.assigned, stats.closed, stats.failed, stats.assign_errors) == (N, N, 0, 0)
     for i, pid in enumerate(ids):
         process = client.get_process(pid, executor._prvkey)
         assert process.state == Colonies.SUCCESSFUL
@@ -103,17 +105,21 @@ class LossyClient:
         return call
 
 
-def test_fail_whose_reply_was_lost_is_retried_and_recognised(client, colony):
-    lossy = LossyClient(client, "fail")
-    executor = new_executor(lossy, colony, functions={"boom": tasks.boom})
+@pytest.mark.parametrize(("method", "funcname", "state"), [("close", "square", Colonies.SUCCESSFUL),
+                                                         ("fail", "boom", Colonies.FAILED)])
+def test_close_or_fail_whose_reply_was_lost_is_retried(client, colony, method, funcname, state):
+    lossy = LossyClient(client, method)
+    executor = new_executor(lossy, colony, functions={"boom": tasks.boom, "square": tasks.square})
     executor.register()
-    pid = submit(client, executor, "boom", [1])
+    pid = submit(client, executor, funcname, [3])
 
     stats = executor.run(max_processes=1, max_seconds=30)
 
-    # The retried fail is refused ("already failed"); get_process shows the first one arrived.
-    assert lossy.lost == 1 and (stats.failed, stats.unreported, stats.lost) == (1, 0, 0)
-    assert client.get_process(pid, executor._prvkey).state == Colonies.FAILED
+    # A retried close is accepted again; a retried fail is refused ("already failed") and
+    # get_process shows that the first one had arrived. Either way it counts once.
+    assert lossy.lost == 1 and (stats.closed + stats.failed, stats.unreported, stats.lost) == (1, 0, 0)
+    process = client.get_process(pid, executor._prvkey)
+    assert process.state == state and (process.output == [9] or state == Colonies.FAILED)
 
 
 def test_process_whose_assign_reply_was_lost_is_failed_at_exit(client, colony):
@@ -124,7 +130,7 @@ def test_process_whose_assign_reply_was_lost_is_failed_at_exit(client, colony):
 
     stats = executor.run(max_seconds=2)
 
-    assert lossy.lost == 1 and stats.connection_errors == 1 and stats.assigned == 0
+    assert lossy.lost == 1 and stats.assign_errors == 1 and stats.assigned == 0
     process = client.get_process(orphan, executor._prvkey)
     assert process.state == Colonies.FAILED and "executor shutting down" in process.errors[0]
 

@@ -72,7 +72,7 @@ def _running_on(client, colony, key, executorid):
     return sum(p["assignedexecutorid"] == executorid for p in running)
 
 
-def test_connection_errors_back_off_and_recover(client, colony, dev_server):
+def test_assign_errors_back_off_and_recover(client, colony, dev_server):
     registrar = new_executor(client, colony, functions={"square": tasks.square})
     registrar.register()
     ids = [submit(client, registrar, "square", [i]) for i in range(10)]
@@ -92,6 +92,6 @@ def test_connection_errors_back_off_and_recover(client, colony, dev_server):
     finally:
         forwarder.close()
     stats = result["stats"]
-    assert stats.connection_errors >= 2 and stats.closed == 10
+    assert stats.assign_errors >= 2 and stats.closed == 10
     assert stats.elapsed < 15  # backoff is capped, so recovery is prompt
     assert all(client.get_process(pid, registrar._prvkey).state == Colonies.SUCCESSFUL for pid in ids)
