@@ -79,7 +79,12 @@ class Executor:
     ``executorname`` or ``<type>-<random>``) and approve it; or pass ``executorname`` and
     ``prvkey`` of an existing, approved executor. ``announce_functions=False`` skips
     ``add_function``: processes are still assigned by executor type, and the server then keeps
-    no per-function statistics (each close of an announced function costs it ~1.5 ms more).
+    no per-function statistics (each close of an announced function cost it ~1.5 ms more here).
+
+    ``poll_timeout``: seconds each assign long-polls (also the longest wait for a stop to be
+    noticed); ``grace_period``: seconds in-flight processes get at shutdown; ``report_timeout``:
+    how long a close/fail is retried through connection errors; ``process_pool``: processes for
+    ``cpu_bound`` functions (default: one per CPU).
     """
 
     def __init__(
