@@ -8,29 +8,34 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 __all__ = ["KeysMixin"]
 
 
-class KeysMixin(ClientBase):
+class KeysMixin(ClientCore):
     """Rotate the id (and so the private key) of the server, a colony, an executor or a user."""
 
-    def change_server_id(self, serverid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def change_server_id(self, serverid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Make ``serverid`` the server's id; signed with the current server key."""
-        return self._rpc({"msgtype": "changeserveridmsg", "serverid": serverid}, prvkey)
+        return (yield Call({"msgtype": "changeserveridmsg", "serverid": serverid}, prvkey))
 
-    def change_colony_id(self, colonyname: str, colonyid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def change_colony_id(self, colonyname: str, colonyid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Make ``colonyid`` the colony's id; signed with the current colony key."""
         msg = {"msgtype": "changecolonyidmsg", "colonyname": colonyname, "colonyid": colonyid}
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
 
-    def change_executor_id(self, colonyname: str, executorid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def change_executor_id(self, colonyname: str, executorid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Make ``executorid`` the calling executor's id; signed with its current key."""
         msg = {"msgtype": "changeexecutoridmsg", "colonyname": colonyname, "executorid": executorid}
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))
 
-    def change_user_id(self, colonyname: str, userid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def change_user_id(self, colonyname: str, userid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Make ``userid`` the calling user's id; signed with the user's current key."""
         msg = {"msgtype": "changeuseridmsg", "colonyname": colonyname, "userid": userid}
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))

@@ -4,28 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 __all__ = ["LocationsMixin"]
 
 
-class LocationsMixin(ClientBase):
+class LocationsMixin(ClientCore):
     """Add and remove locations (colony key); list and get them (any member)."""
 
-    def add_location(self, location: dict[str, Any], prvkey: str) -> dict[str, Any]:
+    @rpc
+    def add_location(self, location: dict[str, Any], prvkey: str) -> Steps[dict[str, Any]]:
         """Add a location dict (``name``, ``colonyname``, ``description``, ``long``, ``lat``); colony key."""
-        return self._rpc({"msgtype": "addlocationmsg", "location": location}, prvkey)
+        return (yield Call({"msgtype": "addlocationmsg", "location": location}, prvkey))
 
-    def get_location(self, colonyname: str, name: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_location(self, colonyname: str, name: str, prvkey: str) -> Steps[dict[str, Any]]:
         """One location by name."""
         msg = {"msgtype": "getlocationmsg", "colonyname": colonyname, "name": name}
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
-    def get_locations(self, colonyname: str, prvkey: str) -> list[dict[str, Any]] | None:
+    @rpc
+    def get_locations(self, colonyname: str, prvkey: str) -> Steps[list[dict[str, Any]] | None]:
         """All locations of a colony (``None`` if the server sends null)."""
-        return self._rpc({"msgtype": "getlocationsmsg", "colonyname": colonyname}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getlocationsmsg", "colonyname": colonyname}, prvkey, idempotent=True))
 
-    def remove_location(self, colonyname: str, name: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def remove_location(self, colonyname: str, name: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Remove a location; colony key. Returns ``{}``."""
         msg = {"msgtype": "removelocationmsg", "colonyname": colonyname, "name": name}
-        return self._rpc(msg, prvkey)
+        return (yield Call(msg, prvkey))

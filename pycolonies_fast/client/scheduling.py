@@ -7,34 +7,41 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ReplyError, ServerError
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 __all__ = ["SchedulingMixin"]
 
 
-class SchedulingMixin(ClientBase):
+class SchedulingMixin(ClientCore):
     """Cancel work, pause a colony's assignments, and find processes by filter or by age."""
 
-    def cancel_process(self, processid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def cancel_process(self, processid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Cancel a process (state 4); not for workflow members (cancel the graph). Returns ``{}``."""
-        return self._rpc({"msgtype": "cancelprocessmsg", "processid": processid}, prvkey)
+        return (yield Call({"msgtype": "cancelprocessmsg", "processid": processid}, prvkey))
 
-    def cancel_processgraph(self, processgraphid: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def cancel_processgraph(self, processgraphid: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Cancel a whole workflow and its unfinished processes. Returns ``{}``."""
-        return self._rpc({"msgtype": "cancelprocessgraphmsg", "processgraphid": processgraphid}, prvkey)
+        return (yield Call({"msgtype": "cancelprocessgraphmsg", "processgraphid": processgraphid}, prvkey))
 
-    def pause_assignments(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def pause_assignments(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Stop handing out processes in a colony (assign then fails); colony key. Returns ``{}``."""
-        return self._rpc({"msgtype": "pauseassignmentsmsg", "colonyname": colonyname}, prvkey)
+        return (yield Call({"msgtype": "pauseassignmentsmsg", "colonyname": colonyname}, prvkey))
 
-    def resume_assignments(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def resume_assignments(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Hand out processes again after ``pause_assignments``; colony key. Returns ``{}``."""
-        return self._rpc({"msgtype": "resumeassignmentsmsg", "colonyname": colonyname}, prvkey)
+        return (yield Call({"msgtype": "resumeassignmentsmsg", "colonyname": colonyname}, prvkey))
 
-    def get_pause_status(self, colonyname: str, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_pause_status(self, colonyname: str, prvkey: str) -> Steps[dict[str, Any]]:
         """Whether assignment is paused: ``{"msgtype", "colonyname", "ispaused"}``."""
-        return self._rpc({"msgtype": "getpausestatusmsg", "colonyname": colonyname}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getpausestatusmsg", "colonyname": colonyname}, prvkey, idempotent=True))
 
+    @rpc
     def list_processes_by(
         self,
         colonyname: str,
@@ -44,7 +51,7 @@ class SchedulingMixin(ClientBase):
         executortype: str | None = None,
         label: str | None = None,
         initiator: str | None = None,
-    ) -> list[dict[str, Any]] | None:
+    ) -> Steps[list[dict[str, Any]] | None]:
         """``list_processes`` filtered on the server by executor type, spec label or initiating user.
 
         Give at most one filter: the server applies only one (type before initiator before label),
@@ -56,11 +63,12 @@ class SchedulingMixin(ClientBase):
         if len(given) > 1:
             raise ValueError(f"list_processes_by: the server applies one filter only, got {sorted(given)}")
         msg = {"msgtype": "getprocessesmsg", "colonyname": colonyname, "count": count, "state": state, **given}
-        return self._rpc(msg, prvkey, idempotent=True)
+        return (yield Call(msg, prvkey, idempotent=True))
 
+    @rpc
     def get_process_history(
         self, colonyname: str, seconds: int, state: int, prvkey: str, executorid: str = ""
-    ) -> list[dict[str, Any]] | None:
+    ) -> Steps[list[dict[str, Any]] | None]:
         """Process dicts in ``state`` during the last ``seconds``, optionally of one executor.
 
         The server answers a non-member with an empty body; that becomes a ``ServerError`` (403).
@@ -70,7 +78,7 @@ class SchedulingMixin(ClientBase):
             "executorid": executorid, "seconds": seconds, "state": state,
         }
         try:
-            return self._rpc(msg, prvkey, idempotent=True)
+            return (yield Call(msg, prvkey, idempotent=True))
         except ReplyError as exc:
             raise ServerError(
                 "Failed to get process history: no reply (the server sends none to non-members)", 403

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._base import ClientBase
+from ._base import ClientCore
+from ._steps import Call, Steps, rpc
 
 __all__ = ["ServerMixin", "UNSIGNED_KEY"]
 
@@ -13,22 +14,26 @@ __all__ = ["ServerMixin", "UNSIGNED_KEY"]
 UNSIGNED_KEY = "00" * 31 + "01"
 
 
-class ServerMixin(ClientBase):
+class ServerMixin(ClientCore):
     """What the server is and how busy it is; statistics and cluster need the server key."""
 
-    def version(self, prvkey: str | None = None) -> dict[str, Any]:
+    @rpc
+    def version(self, prvkey: str | None = None) -> Steps[dict[str, Any]]:
         """The server's build: ``{"buildversion", "buildtime", "msgtype"}``. No key needed."""
         msg = {"msgtype": "versionmsg", "buildversion": "", "buildtime": ""}
-        return self._rpc(msg, prvkey or UNSIGNED_KEY, idempotent=True)
+        return (yield Call(msg, prvkey or UNSIGNED_KEY, idempotent=True))
 
-    def server_info(self, prvkey: str | None = None) -> dict[str, Any]:
+    @rpc
+    def server_info(self, prvkey: str | None = None) -> Steps[dict[str, Any]]:
         """Build and backends: ``{"buildversion", "buildtime", "backends": [{type, port, ...}]}``. No key needed."""
-        return self._rpc({"msgtype": "getserverinfomsg"}, prvkey or UNSIGNED_KEY, idempotent=True)
+        return (yield Call({"msgtype": "getserverinfomsg"}, prvkey or UNSIGNED_KEY, idempotent=True))
 
-    def get_statistics(self, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_statistics(self, prvkey: str) -> Steps[dict[str, Any]]:
         """Server-wide counts of colonies, executors and processes per state; server key."""
-        return self._rpc({"msgtype": "getstatisticsmsg"}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getstatisticsmsg"}, prvkey, idempotent=True))
 
-    def get_cluster(self, prvkey: str) -> dict[str, Any]:
+    @rpc
+    def get_cluster(self, prvkey: str) -> Steps[dict[str, Any]]:
         """The cluster's nodes and leader: ``{"nodes": [{name, host, port, ...}], "leader": {...}}``; server key."""
-        return self._rpc({"msgtype": "getclustermsg"}, prvkey, idempotent=True)
+        return (yield Call({"msgtype": "getclustermsg"}, prvkey, idempotent=True))
