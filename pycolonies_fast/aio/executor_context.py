@@ -1,0 +1,77 @@
+"""How the async runner calls ``async def`` functions, and the ``ctx`` they (and plain functions) receive."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import time
+import traceback
+from typing import Any
+
+from ..executor_dispatch import Function, Outcome, ProcessContext, to_output
+from ..models import Process
+
+__all__ = ["AsyncProcessContext", "call_async_function"]
+
+log = logging.getLogger("pycolonies_fast.executor")
+
+
+class AsyncProcessContext(ProcessContext):
+    """``ProcessContext`` over an ``AsyncColonies`` client: ``ctx.client`` methods are coroutines.
+
+    ``log(message)`` works from the loop and from a worker thread alike: it sends the line in the
+    background, and the runner waits for it before closing the process.
+    """
+
+    __slots__ = ("_loop", "_pending")
+
+    def __init__(
+        self, process: Process, client: Any, colonyname: str, executorname: str, executorid: str, prvkey: str,
+        *, loop: asyncio.AbstractEventLoop,
+    ) -> None:
+        super().__init__(process, client, colonyname, executorname, executorid, prvkey)
+        self._loop = loop
+        self._pending: list[concurrent.futures.Future[None]] = []
+
+    def log(self, message: str) -> None:
+        """Append ``message`` to the process log on the server; failures are only logged here."""
+        self._pending.append(asyncio.run_coroutine_threadsafe(self._send_log(message), self._loop))
+
+    async def _send_log(self, message: str) -> None:
+        try:
+            await self.client.add_log(self.process.processid, message, self.prvkey)
+        except Exception as exc:  # noqa: BLE001 - a lost log line must not fail the process
+            log.warning("process %s: add_log failed: %s", self.process.processid, exc)
+
+    async def flush(self) -> None:
+        """Wait until every line sent so far has been written (or failed)."""
+        pending, self._pending = self._pending, []
+        for future in pending:
+            await asyncio.wrap_future(future)
+
+
+async def call_async_function(
+    function: Function, process: Process, ctx: ProcessContext | None, deadline: float | None
+) -> Outcome:
+    """Await ``function`` for ``process`` (arguments as ``call_function`` builds them); cancel it at ``deadline``."""
+    args = list(process.input) if process.input else list(process.spec.args)
+    kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
+    if function.wants_ctx:
+        kwargs["ctx"] = ctx
+    task = asyncio.ensure_future(function.fn(*args, **kwargs))
+    timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+    try:
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if not done:
+        task.cancel()
+        return Outcome(False, abandoned=True)
+    try:
+        result = task.result()
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
+        text = "".join(traceback.format_exception(exc)).rstrip()
+        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+    return Outcome(True, output=to_output(result))
