@@ -21,10 +21,10 @@ class AsyncProcessContext(ProcessContext):
     """``ProcessContext`` over an ``AsyncColonies`` client: ``ctx.client`` methods are coroutines.
 
     ``log(message)`` works from the loop and from a worker thread alike: it sends the line in the
-    background, and the runner waits for it before closing the process.
+    background (lines in order, one at a time), and the runner waits for it before closing the process.
     """
 
-    __slots__ = ("_loop", "_pending")
+    __slots__ = ("_loop", "_order", "_pending")
 
     def __init__(
         self, process: Process, client: Any, colonyname: str, executorname: str, executorid: str, prvkey: str,
@@ -32,6 +32,7 @@ class AsyncProcessContext(ProcessContext):
     ) -> None:
         super().__init__(process, client, colonyname, executorname, executorid, prvkey)
         self._loop = loop
+        self._order = asyncio.Lock()  # FIFO: lines reach the server in the order they were logged
         self._pending: list[concurrent.futures.Future[None]] = []
 
     def log(self, message: str) -> None:
@@ -40,7 +41,8 @@ class AsyncProcessContext(ProcessContext):
 
     async def _send_log(self, message: str) -> None:
         try:
-            await self.client.add_log(self.process.processid, message, self.prvkey)
+            async with self._order:
+                await self.client.add_log(self.process.processid, message, self.prvkey)
         except Exception as exc:  # noqa: BLE001 - a lost log line must not fail the process
             log.warning("process %s: add_log failed: %s", self.process.processid, exc)
 

@@ -1,0 +1,131 @@
+"""AsyncExecutor against the dev server: N in, N closed exactly once; failures; shutdown; backoff."""
+
+from __future__ import annotations
+
+import asyncio
+
+from pycolonies_fast.aio import AsyncColonies
+from pycolonies_fast.aio.executor import AsyncExecutor
+from pycolonies_fast.executor import SHUTDOWN_REASON
+from pycolonies_fast.funcspec import func_spec
+
+RUNNING, SUCCESSFUL, FAILED = 1, 2, 3
+
+
+def submit(client, executor, funcname, args, count=1, maxexectime=-1):
+    processes = []
+    for _ in range(count):
+        spec = func_spec(funcname, args, executor.colony, executor.type, maxexectime=maxexectime)
+        processes.append(client.submit_func_spec(spec, executor.prvkey))
+    return processes
+
+
+def runner(c, executor, **options):
+    return AsyncExecutor(c, executor.colony, executor.type, executorname=executor.name, prvkey=executor.prvkey,
+                         **options)
+
+
+def test_n_processes_closed_exactly_once(run, aclient, client, executor):
+    n = 60
+    submitted = [client.submit_func_spec(func_spec("echo", [i], executor.colony, executor.type), executor.prvkey)
+                 for i in range(n)]
+
+    async def echo(*args):
+        await asyncio.sleep(0.01)
+        return args
+
+    async def scenario():
+        async with aclient() as c:
+            return await runner(c, executor, functions={"echo": echo}, concurrency=8).run(
+                max_processes=n, max_seconds=60, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.assigned, stats.closed, stats.failed, stats.lost, stats.unreported) == (n, n, 0, 0, 0)
+    for i, process in enumerate(submitted):
+        done = client.get_process(process.processid, executor.prvkey)
+        assert (done.state, done.output) == (SUCCESSFUL, [i])
+    assert client.list_processes(executor.colony, 100, RUNNING, executor.prvkey) is None
+
+
+def test_failures_sync_functions_and_ctx_logs(run, aclient, client, executor):
+    boom, unknown = submit(client, executor, "boom", [1]), submit(client, executor, "nosuch", [])
+    plain, logging_ = submit(client, executor, "plain", [2, 3]), submit(client, executor, "logs", [])
+
+    def raise_value_error(x):
+        raise ValueError(f"boom {x}")
+
+    def add(a, b):  # a plain function: runs in a worker thread
+        return a + b
+
+    async def log_twice(ctx):
+        ctx.log("first")
+        ctx.log("second")
+
+    async def scenario():
+        async with aclient() as c:
+            functions = {"boom": raise_value_error, "plain": add, "logs": log_twice}
+            return await runner(c, executor, functions=functions).run(max_processes=4, max_seconds=30,
+                                                                      handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.closed, stats.failed) == (2, 2)
+    failed = client.get_process(boom[0].processid, executor.prvkey)
+    assert failed.state == FAILED and failed.errors[0] == "ValueError: boom 1"
+    assert "Traceback" in failed.errors[1] and "raise_value_error" in failed.errors[1]
+    assert "unknown function 'nosuch'" in client.get_process(unknown[0].processid, executor.prvkey).errors[0]
+    assert client.get_process(plain[0].processid, executor.prvkey).output == [5]
+    logs = client.get_process_log(executor.colony, logging_[0].processid, 10, -1, executor.prvkey)
+    assert [entry["message"] for entry in logs] == ["first", "second"]
+
+
+def test_shutdown_fails_in_flight_processes_with_a_reason(run, aclient, client, executor):
+    (slow,) = submit(client, executor, "slow", [])
+
+    async def sleep_long():
+        await asyncio.sleep(60)
+
+    async def scenario():
+        async with aclient() as c:
+            executor_ = runner(c, executor, functions={"slow": sleep_long}, grace_period=0.5)
+            running = asyncio.create_task(executor_.run(handle_signals=False))
+            while executor_.stats.assigned == 0:
+                await asyncio.sleep(0.05)
+            executor_.stop()
+            return await asyncio.wait_for(running, 30)
+
+    stats = run(scenario())
+    assert (stats.assigned, stats.failed, stats.closed) == (1, 1, 0)
+    failed = client.get_process(slow.processid, executor.prvkey)
+    assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
+
+
+def test_maxexectime_cancels_an_async_function(run, aclient, client, executor):
+    (process,) = submit(client, executor, "slow", [], maxexectime=1)
+    cancelled = []
+
+    async def sleep_long():
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.append(True)
+            raise
+
+    async def scenario():
+        async with aclient() as c:
+            return await runner(c, executor, functions={"slow": sleep_long}).run(
+                max_processes=1, max_seconds=20, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.abandoned, stats.closed, stats.failed) == (1, 0, 0) and cancelled == [True]
+    assert client.get_process(process.processid, executor.prvkey).state != SUCCESSFUL
+
+
+def test_connection_errors_back_off_and_the_run_still_ends(run, executor):
+    async def scenario():
+        async with AsyncColonies("127.0.0.1", 1, retries=0) as c:
+            executor_ = runner(c, executor, concurrency=2)
+            executor_.registered = True  # nothing to register on a server that is not there
+            return await executor_.run(max_seconds=1.0, handle_signals=False)
+
+    stats = run(scenario())
+    assert stats.assigned == 0 and 2 <= stats.assign_errors < 100

@@ -1,0 +1,112 @@
+"""AsyncColonies websocket methods against the dev server: wait, subscribe_channel_iter, subscribe_channel."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from pycolonies_fast.aio import AsyncColonies
+from pycolonies_fast.errors import ColoniesError, TransportError
+from pycolonies_fast.funcspec import func_spec
+from pycolonies_fast.pubsub import WaitTimeoutError
+
+
+def test_wait_wakes_on_success_and_failure(run, aclient, executor):
+    async def scenario():
+        async with aclient() as c:
+            for close in (True, False):
+                process = await c.submit_func_spec(func_spec("w", [], executor.colony, executor.type), executor.prvkey)
+                waiter = asyncio.create_task(c.wait(process, 20, executor.prvkey))
+                await asyncio.sleep(0.2)
+                assigned = await c.assign(executor.colony, 5, executor.prvkey)
+                started = time.monotonic()
+                if close:
+                    await c.close(assigned.processid, ["done"], executor.prvkey)
+                else:
+                    await c.fail(assigned.processid, ["bad"], executor.prvkey)
+                finished = await waiter
+                assert time.monotonic() - started < 2  # woken by the push, not the 5 s safety net
+                assert finished.state == (2 if close else 3)
+
+    run(scenario())
+
+
+def test_wait_times_out_with_the_typed_error(run, aclient, executor):
+    async def scenario():
+        async with aclient() as c:
+            process = await c.submit_func_spec(func_spec("w", [], executor.colony, executor.type), executor.prvkey)
+            with pytest.raises(WaitTimeoutError):
+                await c.wait(process, 1, executor.prvkey)
+            await c.remove_process(process.processid, executor.prvkey)
+
+    run(scenario())
+
+
+@pytest.fixture
+def channel_process(client, executor):
+    """A RUNNING process with channel ``chat``, submitted and assigned by ``executor``."""
+    spec = func_spec("chat", [], executor.colony, executor.type)
+    spec.channels = ["chat"]
+    client.submit_func_spec(spec, executor.prvkey)
+    process = client.assign(executor.colony, 5, executor.prvkey)
+    yield process
+    client.close(process.processid, [], executor.prvkey)
+
+
+def test_subscribe_channel_iter_gets_existing_and_new_entries(run, aclient, executor, channel_process):
+    pid = channel_process.processid
+
+    async def scenario():
+        async with aclient() as c:
+            await c.channel_append(pid, "chat", 1, "first", executor.prvkey)
+            received: list[bytes] = []
+            async for entries in c.subscribe_channel_iter(pid, "chat", executor.prvkey, timeout=5):
+                received += [entry["payload"] for entry in entries]
+                if len(received) == 1:
+                    await c.channel_append(pid, "chat", 2, b"second", executor.prvkey)
+                if len(received) == 2:
+                    break
+            assert received == [b"first", b"second"]
+            read = await c.channel_read(pid, "chat", 0, 0, executor.prvkey)
+            assert [entry["payload"] for entry in read] == [b"first", b"second"]
+
+    run(scenario())
+
+
+def test_subscribe_channel_with_an_async_callback_and_without(run, aclient, executor, channel_process):
+    pid = channel_process.processid
+
+    async def scenario():
+        async with aclient() as c:
+            await c.channel_append(pid, "chat", 1, "one", executor.prvkey)
+            await c.channel_append(pid, "chat", 2, "two", executor.prvkey)
+            seen = []
+
+            async def callback(entries):
+                seen.extend(entry["payload"] for entry in entries)
+                return len(seen) < 2
+
+            assert await c.subscribe_channel(pid, "chat", executor.prvkey, timeout=5, callback=callback) is None
+            assert seen == [b"one", b"two"]
+            collected = await c.subscribe_channel(pid, "chat", executor.prvkey, after_seq=1, timeout=1)
+            assert [entry["payload"] for entry in collected] == [b"two"]
+
+    run(scenario())
+
+
+def test_subscribe_channel_errors(run, aclient, executor):
+    async def scenario():
+        async with aclient() as c:
+            with pytest.raises(ColoniesError):
+                await c.subscribe_channel("0" * 64, "chat", executor.prvkey, timeout=2)
+        dev = (aclient().host, aclient().port)
+        async with AsyncColonies.from_endpoints([("127.0.0.1", 1), dev]) as c:  # port 1: connection refused
+            with pytest.raises(ColoniesError):  # fell back to the dev server, which answers with an error frame
+                await c.subscribe_channel("0" * 64, "chat", executor.prvkey, timeout=2)
+        async with AsyncColonies("127.0.0.1", 1) as c:
+            with pytest.raises(TransportError):
+                await c.subscribe_channel("0" * 64, "chat", executor.prvkey, timeout=2)
+
+    run(scenario())

@@ -1,0 +1,202 @@
+"""Several endpoints for one client (failover.py): the policy offline, both clients against scripted
+servers, and the acceptance test: the server in use is killed during 500 assign/close cycles."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from rawserver import RawServer, reply
+
+from pycolonies_fast.aio import AsyncColonies
+from pycolonies_fast.aio.executor import AsyncExecutor
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    RequestTimeoutError,
+    TransportError,
+)
+from pycolonies_fast.executor import Executor
+from pycolonies_fast.failover import Failover
+from pycolonies_fast.funcspec import func_spec
+
+REPO = Path(__file__).resolve().parents[2]
+KEY = Crypto().prvkey()
+COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---- the policy ------------------------------------------------------------------------------------------------
+
+
+def test_one_endpoint_retries_connect_failures_with_backoff():
+    attempts = Failover(1, retries=2, backoff=0.1).attempts(idempotent=False)
+    error = ConnectError("refused")
+    assert [attempts.retry_delay(error) for _ in range(3)] == [0.1, 0.2, None]
+
+
+def test_connect_failures_move_on_at_once_then_back_off_per_round():
+    failover = Failover(3, retries=1, backoff=0.5)
+    attempts = failover.attempts(idempotent=False)
+    delays = []
+    for _ in range(6):
+        delays.append(attempts.retry_delay(ConnectTimeoutError("slow")))
+        if delays[-1] is None:
+            break
+    assert delays == [0.0, 0.0, 0.5, 0.0, 0.0, None]
+
+
+def test_success_makes_the_endpoint_current():
+    failover = Failover(2)
+    attempts = failover.attempts(idempotent=True)
+    assert attempts.retry_delay(ConnectError("refused")) == 0.0
+    attempts.succeeded()
+    assert failover.current == 1 and failover.attempts(idempotent=False).endpoint == 1
+
+
+def test_only_idempotent_calls_move_on_after_a_lost_reply():
+    lost = TransportError("connection reset while reading the reply")
+    assert Failover(2).attempts(idempotent=False).retry_delay(lost) is None
+    assert Failover(2).attempts(idempotent=True).retry_delay(lost) == 0.0
+    assert Failover(1).attempts(idempotent=True).retry_delay(lost) is None  # the transport retried already
+    assert Failover(2).attempts(idempotent=True).retry_delay(RequestTimeoutError("slow")) is None
+
+
+# ---- both clients against scripted servers ---------------------------------------------------------------------
+
+
+def test_from_endpoints_and_fallbacks():
+    client = Colonies.from_endpoints([("h1", 1), ("h2", 2)], True, timeout=5)
+    assert client.endpoints == [("h1", 1), ("h2", 2)] and (client.host, client.port, client.tls) == ("h1", 1, True)
+    assert Colonies("h1", 1, fallbacks=[("h2", 2)]).endpoints == client.endpoints
+    with pytest.raises(ValueError):
+        AsyncColonies.from_endpoints([])
+
+
+def test_sync_client_skips_a_refusing_endpoint_and_stays_on_the_good_one():
+    good = RawServer([COLONY_REPLY, COLONY_REPLY])
+    client = Colonies.from_endpoints([("127.0.0.1", free_port()), ("127.0.0.1", good.port)])
+    assert client.get_colony("dev", KEY) == {"name": "dev"}
+    assert client.port == good.port and client.url.endswith(f":{good.port}/api")
+    assert client.add_colony({"colonyid": "x", "name": "y"}, KEY) == {"name": "dev"}  # not idempotent, unsent: fine
+    assert len(good.requests) == 2
+    good.close()
+
+
+def test_sync_client_never_repeats_a_call_that_may_have_arrived():
+    dropping, good = RawServer(["close"]), RawServer([COLONY_REPLY])
+    client = Colonies.from_endpoints([("127.0.0.1", dropping.port), ("127.0.0.1", good.port)])
+    with pytest.raises(TransportError):
+        client.add_colony({"colonyid": "x", "name": "y"}, KEY)
+    assert (len(dropping.requests), len(good.requests)) == (1, 0)
+    assert client.get_colony("dev", KEY) == {"name": "dev"}  # idempotent: moved on to the good one
+    assert len(good.requests) == 1
+    dropping.close()
+    good.close()
+
+
+def test_async_client_fails_over_the_same_way(run):
+    dropping, good = RawServer(["close", "close"]), RawServer([COLONY_REPLY, COLONY_REPLY])
+
+    async def scenario():
+        refused = ("127.0.0.1", free_port())
+        async with AsyncColonies.from_endpoints([refused, ("127.0.0.1", good.port)]) as c:
+            assert await c.get_colony("dev", KEY) == {"name": "dev"}
+            assert c.port == good.port
+        async with AsyncColonies.from_endpoints([("127.0.0.1", dropping.port), ("127.0.0.1", good.port)]) as c:
+            with pytest.raises(TransportError):
+                await c.add_colony({"colonyid": "x", "name": "y"}, KEY)
+            assert len(good.requests) == 1
+            assert await c.get_colony("dev", KEY) == {"name": "dev"}
+        assert len(good.requests) == 2 and len(dropping.requests) == 2
+
+    run(scenario())
+    dropping.close()
+    good.close()
+
+
+# ---- acceptance: kill the server in use during 500 assign/close cycles -----------------------------------------
+
+
+def dev_server_command(command: str) -> None:
+    done = subprocess.run([str(REPO / "scripts" / "dev-server"), command], cwd=REPO, capture_output=True, text=True,
+                          timeout=300, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        pytest.fail(f"scripts/dev-server {command} failed:\n{done.stdout}{done.stderr}", pytrace=False)
+
+
+@pytest.fixture
+def second_server(dev_server):
+    """The dev server's opt-in second instance (same database, port 50081); stopped afterwards."""
+    dev_server_command("start-second")
+    yield ("127.0.0.1", 50081)
+    dev_server_command("stop-second")
+
+
+def kill_second_server() -> None:
+    os.kill(int((REPO / ".devserver" / "colonies2.pid").read_text()), signal.SIGKILL)
+
+
+N = 500
+
+
+@pytest.mark.parametrize("kind", ["async", "threaded"])
+def test_kill_the_endpoint_in_use_during_500_cycles(kind, run, client, own_colony, new_executor, dev_server,
+                                                    second_server):
+    executor = new_executor(in_colony=own_colony)
+    # maxexectime: a process whose assign reply died with the server is released by the server and
+    # assigned again (retries), so it too is closed, once.
+    submitted = [
+        client.submit_func_spec(func_spec("echo", [i], own_colony.name, executor.type, maxexectime=15, maxretries=5),
+                                executor.prvkey)
+        for i in range(N)
+    ]
+    endpoints = [second_server, (dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))]
+    options = {"executorname": executor.name, "prvkey": executor.prvkey, "functions": {"echo": lambda *a: list(a)}}
+
+    def kill_when(closed):
+        while closed() < N // 5:
+            time.sleep(0.005)
+        kill_second_server()
+
+    if kind == "async":
+        async def scenario():
+            async with AsyncColonies.from_endpoints(endpoints) as c:
+                runner = AsyncExecutor(c, own_colony.name, executor.type, concurrency=8, **options)
+                killer = asyncio.create_task(asyncio.to_thread(kill_when, lambda: runner.stats.closed))
+                stats = await runner.run(max_processes=N, max_seconds=120, handle_signals=False)
+                await killer
+                return stats, c.port
+
+        stats, port_in_use = run(scenario())
+    else:
+        c = Colonies.from_endpoints(endpoints)
+        runner = Executor(c, own_colony.name, executor.type, workers=4, **options)
+        killer = threading.Thread(target=kill_when, args=(lambda: runner.stats.closed,))
+        killer.start()
+        stats = runner.run(max_processes=N, max_seconds=120, handle_signals=False)
+        killer.join()
+        port_in_use = c.port
+
+    assert port_in_use == endpoints[1][1]  # moved on to the live server
+    assert (stats.closed, stats.failed, stats.lost, stats.unreported) == (N, 0, 0, 0)
+    counts = client.stats(own_colony.name, executor.prvkey)
+    assert (counts["successfulprocesses"], counts["failedprocesses"]) == (N, 0)
+    assert (counts["waitingprocesses"], counts["runningprocesses"]) == (0, 0)
+    for i, process in enumerate(submitted):
+        done = client.get_process(process.processid, executor.prvkey)
+        assert (done.state, done.output) == (2, [i]), f"process {i}"
