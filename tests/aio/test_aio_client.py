@@ -26,10 +26,16 @@ def test_same_signature_as_coroutine(name):
     assert params(method, skip_self=True) == METHODS[name]
 
 
-def test_every_rpc_method_of_colonies_is_async():
-    rpc_methods = {name for name in METHODS if hasattr(AsyncColonies, name)}
-    assert rpc_methods == set(METHODS)
-    assert inspect.iscoroutinefunction(AsyncColonies.subscribe_channel_iter) is False  # an async generator
+SYNC_ONLY = {"from_endpoints", "subscribe_processes"}  # a classmethod; a blocking websocket method
+
+
+def test_every_method_of_colonies_is_a_coroutine_with_the_same_signature():
+    public = {name for name in dir(Colonies) if not name.startswith("_") and callable(getattr(Colonies, name))}
+    assert set(METHODS) < public
+    for name in sorted(public - SYNC_ONLY):
+        method = getattr(AsyncColonies, name)
+        assert inspect.iscoroutinefunction(method), name
+        assert inspect.signature(method) == inspect.signature(getattr(Colonies, name)), name
     assert inspect.isasyncgenfunction(AsyncColonies.subscribe_channel_iter)
 
 
