@@ -1,0 +1,127 @@
+"""A scripted loopback HTTP stub for bad-reply and timeout tests: each request gets the next action.
+
+Sockets use TCP_NODELAY, so small pieces are not held back by Nagle's algorithm (server-setup.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+#: An action: reply bytes, or a callable ``(conn) -> None`` that does what it likes with the socket.
+Action = bytes | Callable[[socket.socket], None]
+
+
+def http(body: bytes, status: int = 200, content_type: bytes = b"text/plain; charset=utf-8") -> bytes:
+    """A complete Content-Length framed HTTP/1.1 response."""
+    return b"HTTP/1.1 %d X\r\nContent-Type: %b\r\nContent-Length: %d\r\n\r\n%b" % (
+        status, content_type, len(body), body)
+
+
+def envelope(payload: Any, *, error: bool = False, payloadtype: str = "x") -> bytes:
+    """A reply envelope as the server sends it, with ``payload`` JSON-encoded and base64'd."""
+    data = base64.b64encode(json.dumps(payload).encode()).decode()
+    return json.dumps({"payloadtype": payloadtype, "payload": data, "error": error}).encode()
+
+
+def hang(conn: socket.socket) -> None:
+    """Never answer (until the client gives up and closes)."""
+    conn.settimeout(30)
+    try:
+        conn.recv(1)
+    except OSError:
+        pass
+
+
+def partial(head_length: int, sent: bytes, then: str = "close") -> Callable[[socket.socket], None]:
+    """Announce ``head_length`` body bytes, send ``sent``, then ``close`` the connection or ``hang``."""
+
+    def act(conn: socket.socket) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (head_length, sent))
+        if then == "hang":
+            hang(conn)
+
+    return act
+
+
+class Stub:
+    """Serves the scripted actions in order on 127.0.0.1:<port>; after the script: hang up."""
+
+    def __init__(self, actions: list[Action]) -> None:
+        self.actions = list(actions)
+        self.requests = 0
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        self._threads: list[threading.Thread] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def __enter__(self) -> Stub:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        with conn:
+            while _read_request(conn):
+                self.requests += 1
+                if not self.actions:
+                    return
+                action = self.actions.pop(0)
+                try:
+                    if callable(action):
+                        action(conn)
+                        return
+                    conn.sendall(action)
+                except OSError:
+                    return
+
+
+def _read_request(conn: socket.socket) -> bool:
+    """Read one request (head and Content-Length body); False if the client went away."""
+    data = b""
+    conn.settimeout(30)
+    try:
+        while b"\r\n\r\n" not in data:
+            more = conn.recv(65536)
+            if not more:
+                return False
+            data += more
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            more = conn.recv(65536)
+            if not more:
+                return False
+            body += more
+    except OSError:
+        return False
+    return True
+
+
+def elapsed(fn: Callable[[], Any]) -> tuple[float, BaseException | None]:
+    """Run ``fn``; return the seconds it took and what it raised (None if nothing)."""
+    start = time.monotonic()
+    try:
+        fn()
+    except BaseException as exc:  # noqa: BLE001 - handed to the test
+        return time.monotonic() - start, exc
+    return time.monotonic() - start, None

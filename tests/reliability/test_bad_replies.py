@@ -1,0 +1,149 @@
+"""Bad replies from a local stub server: each one a typed error with a useful message, none hangs.
+
+No real server here: the stub (stub.py) plays one scripted reply per request. The client's read
+timeout (2 s) bounds every call; each test also checks the call ended well within it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pydantic
+import pytest
+
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import (
+    ColoniesConnectionError,
+    ReplyError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+
+from .stub import Stub, elapsed, envelope, hang, http, partial
+
+KEY = Crypto().prvkey()
+PID = "ab" * 32
+TIMEOUT = 2.0
+
+
+def call(actions: list, method: str = "get_process") -> tuple[float, BaseException | None]:
+    """One RPC against a stub playing ``actions``: (seconds taken, exception raised)."""
+    with Stub(actions) as stub, Colonies("127.0.0.1", stub.port, timeout=TIMEOUT, retries=0) as client:
+        if method == "get_process":
+            return elapsed(lambda: client.get_process(PID, KEY))
+        return elapsed(lambda: client.add_log(PID, "message", KEY))
+
+
+def b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+@pytest.mark.parametrize(
+    ("reply", "expected"),
+    [
+        (http(b"this is not json"), "JSONDecodeError"),
+        (http(b""), "JSONDecodeError"),
+        (http(envelope({"processid": PID})[:-25]), "JSONDecodeError"),  # truncated JSON, consistent framing
+        (http(b'{"payloadtype": "x", "payload": "!!not base64!!", "error": false}'), "Invalid base64"),
+        (http(b'{"payloadtype": "x", "payload": "' + b64(b"{not json").encode() + b'", "error": false}'),
+         "JSONDecodeError"),
+        (http(b'{"payloadtype": "x", "error": false}'), "KeyError"),
+        (http(b'{"payloadtype": "x", "payload": 12, "error": false}'), "TypeError"),
+        (http(b"[1, 2, 3]"), "TypeError"),
+        (http(b"<html><body>500 Internal Server Error</body></html>", 500, b"text/html"), "HTTP 500"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: nine\r\n\r\n", "Malformed Content-Length"),
+        (b"SMTP ready\r\n\r\n", "Malformed HTTP status line"),
+    ],
+    ids=["not-json", "empty", "truncated-json", "bad-base64", "payload-not-json", "no-payload",
+         "payload-not-text", "not-an-object", "html-500", "bad-content-length", "not-http"],
+)
+def test_unreadable_reply_is_a_reply_error(reply, expected):
+    took, exc = call([reply])
+    assert isinstance(exc, ReplyError), repr(exc)
+    assert isinstance(exc, ColoniesConnectionError)  # what upstream code catches
+    assert expected in str(exc)
+    assert took < TIMEOUT
+
+
+def test_html_500_message_shows_status_and_body_start():
+    _, exc = call([http(b"<html><title>Bad Gateway</title></html>", 502, b"text/html")])
+    assert isinstance(exc, ReplyError)
+    assert str(exc).startswith("HTTP 502: malformed reply")
+    assert "<html><title>Bad Gateway" in str(exc)
+
+
+def test_server_error_with_message():
+    _, exc = call([http(envelope({"status": 404, "message": "Process not found"}, error=True), 404)])
+    assert isinstance(exc, ServerError)
+    assert (exc.status, str(exc)) == (404, "Process not found")
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "text"),
+    [
+        ({"status": 500}, 500, "server error (status 500)"),
+        ({}, 403, "server error (status 403)"),
+        (None, 400, "server error (status 400)"),
+        ("just text", 409, "server error (status 409)"),
+        ({"status": "x", "message": 7}, 400, "7"),
+    ],
+    ids=["no-message", "empty-object", "null", "string", "odd-types"],
+)
+def test_server_error_without_usable_message(payload, status, text):
+    _, exc = call([http(envelope(payload, error=True), status)])
+    assert isinstance(exc, ServerError), repr(exc)
+    assert str(exc) == text
+    assert isinstance(exc.status, int)
+
+
+def test_reply_the_model_rejects_is_a_validation_error_as_upstream():
+    """A well-formed reply whose payload is not a process: pydantic's error, as upstream (api-contract §c)."""
+    _, exc = call([http(envelope({"processid": PID}))])
+    assert isinstance(exc, pydantic.ValidationError)
+    _, exc = call([http(envelope(None))])
+    assert isinstance(exc, TypeError)
+
+
+def test_connection_closed_mid_body_is_a_transport_error():
+    took, exc = call([partial(1000, b'{"payloadtype": "x", "pay')], method="add_log")
+    assert isinstance(exc, TransportError) and not isinstance(exc, RequestTimeoutError), repr(exc)
+    assert "mid-reply" in str(exc) and "receive" in str(exc)
+    assert took < TIMEOUT
+
+
+def test_connection_closed_before_any_reply_is_a_transport_error():
+    took, exc = call([lambda conn: None], method="add_log")
+    assert isinstance(exc, TransportError) and not isinstance(exc, RequestTimeoutError), repr(exc)
+    assert "closed the connection" in str(exc)
+    assert took < TIMEOUT
+
+
+@pytest.mark.parametrize("action", [hang, partial(1000, b'{"payloadtype"', then="hang")], ids=["silent", "stalls"])
+def test_server_that_stops_answering_times_out_within_the_read_timeout(action):
+    took, exc = call([action])
+    assert isinstance(exc, RequestTimeoutError), repr(exc)
+    assert "read timeout (2.0 s)" in str(exc)
+    assert TIMEOUT - 0.1 <= took < TIMEOUT + 1.0
+
+
+def test_fifty_megabyte_garbage_body_is_a_reply_error_with_a_short_message():
+    took, exc = call([http(b"x" * (50 * 1024 * 1024))])
+    assert isinstance(exc, ReplyError), repr(exc)
+    assert "xxxx" in str(exc) and len(str(exc)) < 1000
+    assert took < TIMEOUT
+
+
+def test_fifty_megabyte_valid_reply_is_read_whole():
+    """Size alone is no error: a 50 MB process log reply arrives intact."""
+    big = [{"message": "m" * 1024, "processid": PID}] * (50 * 1024)
+    with Stub([http(envelope(big))]) as stub, Colonies("127.0.0.1", stub.port, timeout=30, retries=0) as client:
+        logs = client.get_process_log("colony", PID, 100, -1, KEY)
+    assert len(logs) == len(big) and logs[-1]["message"] == "m" * 1024
+
+
+def test_reply_error_keeps_the_cause():
+    _, exc = call([http(b"not json")])
+    assert isinstance(exc, ReplyError) and isinstance(exc.__cause__, json.JSONDecodeError | ValueError)
