@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import types
@@ -107,3 +108,11 @@ def test_cli_needs_a_module():
     done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "executor"], capture_output=True, text=True,
                           timeout=60, cwd=REPO, check=False)
     assert done.returncode == 2 and "--module" in done.stderr
+
+
+def test_console_script_help():
+    script = shutil.which("pycolonies-fast", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("the package is not installed with its console script (pip install -e .)")
+    done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0 and "executor" in done.stdout and "bench" in done.stdout
