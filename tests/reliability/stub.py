@@ -55,6 +55,7 @@ class Stub:
     def __init__(self, actions: list[Action]) -> None:
         self.actions = list(actions)
         self.requests = 0
+        self.connections = 0
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._threads: list[threading.Thread] = []
@@ -72,6 +73,7 @@ class Stub:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
