@@ -59,7 +59,8 @@ class Colonies(
     """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
 
     Drop-in for upstream pycolonies' ``Colonies``; every method signs its message with the
-    private key passed to it. See ``ClientBase`` for the extra keyword-only options.
+    private key passed to it. See ``ClientCore`` for the extra keyword-only options, and
+    ``Colonies.from_endpoints([(host, port), ...])`` for several servers of one cluster (failover).
     """
 
 
