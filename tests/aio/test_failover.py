@@ -129,6 +129,21 @@ def test_async_client_fails_over_the_same_way(run):
     good.close()
 
 
+def test_version_and_server_info_through_the_live_endpoint(run, dev_server):
+    live = (dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
+    endpoints = [("127.0.0.1", free_port()), live]
+    client = Colonies.from_endpoints(endpoints)
+    assert client.version()["msgtype"] == "versionmsg" and client.port == live[1]
+    assert client.server_info()["backends"]
+
+    async def scenario():
+        async with AsyncColonies.from_endpoints(endpoints) as c:
+            assert (await c.version())["msgtype"] == "versionmsg" and c.port == live[1]
+            assert (await c.server_info())["backends"]
+
+    run(scenario())
+
+
 # ---- acceptance: kill the server in use during 500 assign/close cycles -----------------------------------------
 
 
