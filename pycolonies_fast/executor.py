@@ -84,7 +84,8 @@ class Executor:
     ``poll_timeout``: seconds each assign long-polls (also the longest wait for a stop to be
     noticed); ``grace_period``: seconds in-flight processes get at shutdown; ``report_timeout``:
     how long a close/fail is retried through connection errors; ``process_pool``: processes for
-    ``cpu_bound`` functions (default: one per CPU).
+    ``cpu_bound`` functions (default: one per CPU). Give the client a connection pool at least
+    as large as ``workers`` (``Colonies(..., pool_size=)``, default 16).
     """
 
     def __init__(
@@ -138,6 +139,7 @@ class Executor:
         self._live_workers = 0
         self._all_done_at = 0.0
         self._pool: concurrent.futures.Executor | None = None
+        self._threads: list[threading.Thread] = []
         self.stats = RunStats()
 
     def __repr__(self) -> str:
@@ -193,6 +195,8 @@ class Executor:
 
         ``handle_signals`` installs SIGINT/SIGTERM handlers for the run (main thread only).
         """
+        if any(thread.is_alive() for thread in self._threads):
+            raise RuntimeError("workers of the previous run are still inside a function; cannot run again yet")
         if not self.registered:
             self.register()
         self.stats = RunStats()
@@ -206,7 +210,7 @@ class Executor:
         self._pool = self._make_pool()
         started = time.monotonic()
         end = math.inf if max_seconds is None else started + max_seconds
-        threads = [
+        threads = self._threads = [
             threading.Thread(target=self._worker, name=f"colonies-worker-{i}", daemon=True)
             for i in range(self.workers)
         ]
