@@ -16,6 +16,7 @@ from .crypto import Crypto
 from .errors import ColoniesConnectionError, ColoniesError
 
 if TYPE_CHECKING:
+    from .aio import AsyncColonies as AsyncColonies  # lazy, and not in __all__ (optional aiohttp)
     from .client import Colonies, colonies_client
     from .funcspec import func_spec
     from .models import (
@@ -40,6 +41,7 @@ __version__ = "0.1.0"
 
 #: Name -> submodule that defines it, imported on first access (PEP 562 module __getattr__).
 _LAZY = {
+    "AsyncColonies": "aio",  # not in __all__: it needs the optional aiohttp
     "Colonies": "client",
     "colonies_client": "client",
     "func_spec": "funcspec",
