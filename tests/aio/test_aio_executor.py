@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import signal
+import subprocess
+import sys
+import time
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
@@ -129,3 +133,43 @@ def test_connection_errors_back_off_and_the_run_still_ends(run, executor):
 
     stats = run(scenario())
     assert stats.assigned == 0 and 2 <= stats.assign_errors < 100
+
+
+SIGTERM_SCRIPT = """
+import asyncio, sys
+from pycolonies_fast.aio import AsyncColonies
+from pycolonies_fast.aio.executor import AsyncExecutor
+
+host, port, colony, etype, name, key = sys.argv[1:]
+
+async def slow():
+    await asyncio.sleep(60)
+
+async def main():
+    async with AsyncColonies(host, int(port)) as client:
+        runner = AsyncExecutor(client, colony, etype, executorname=name, prvkey=key, functions={"slow": slow},
+                               grace_period=0.5)
+        stats = await runner.run()
+        print(stats.assigned, stats.failed, flush=True)
+
+asyncio.run(main())
+"""
+
+
+def test_sigterm_stops_gracefully_and_fails_the_process_in_flight(client, executor, dev_server):
+    (slow,) = submit(client, executor, "slow", [])
+    args = [dev_server["COLONIES_SERVER_HOST"], dev_server["COLONIES_SERVER_PORT"], executor.colony, executor.type,
+            executor.name, executor.prvkey]
+    child = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, *args], stdout=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while client.get_process(slow.processid, executor.prvkey).state != RUNNING:
+            assert time.monotonic() < deadline and child.poll() is None
+            time.sleep(0.05)
+        child.send_signal(signal.SIGTERM)
+        out, _ = child.communicate(timeout=30)
+    finally:
+        child.kill()
+    assert child.returncode == 0 and out.split() == ["1", "1"]
+    failed = client.get_process(slow.processid, executor.prvkey)
+    assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
