@@ -74,7 +74,8 @@ def _result_annotation(annotation: Any) -> Any:
 class rpc(Generic[P, R]):  # noqa: N801 - used as a decorator, named like one
     """Decorator: a ``Steps`` generator method becomes a method of ``Colonies`` and ``AsyncColonies``.
 
-    Both have the generator's exact signature and docstring (``inspect.signature`` shows them).
+    Both have the generator's exact signature and docstring (``inspect.signature`` shows them);
+    ``rpc.steps`` is the generator function itself.
     """
 
     def __init__(self, steps: Callable[Concatenate[Any, P], Steps[R]]) -> None:
