@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import ssl
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -117,3 +120,71 @@ def fault_colony(fault_server: FaultServer, fault_client: Colonies) -> Iterator[
     yield colony
     fault_server.start()  # a test may have left it down
     fault_client.del_colony(colony.name, fault_server.server_prvkey)
+
+
+class TlsProxy:
+    """HTTPS and WSS in front of the fault instance: terminates TLS with a self-signed certificate
+    and pipes the bytes to the server. (Colonies v1.9.12 accepts --tlscert/--tlskey but serves
+    plain HTTP regardless, so TLS in front of it is the only way to test against the real server.)"""
+
+    def __init__(self, cert: str, key: str, target: tuple[str, int]) -> None:
+        self.cert, self.target = cert, target
+        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self._context.load_cert_chain(cert, key)
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port: int = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(10)
+            tls = self._context.wrap_socket(conn, server_side=True)
+            tls.settimeout(None)
+            upstream = socket.create_connection(self.target)
+        except OSError:  # the client refused our certificate (ssl.SSLError is an OSError)
+            conn.close()
+            return
+        for pair in ((tls, upstream), (upstream, tls)):
+            pair[0].setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=_pipe, args=pair, daemon=True).start()
+
+
+def _pipe(src: socket.socket, dst: socket.socket) -> None:
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+@pytest.fixture(scope="session")
+def tls_proxy(fault_server: FaultServer, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsProxy]:
+    """A TLS proxy with a fresh self-signed certificate (openssl, for 127.0.0.1) before the fault instance."""
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = str(folder / "cert.pem"), str(folder / "key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+         "-keyout", key, "-out", cert],
+        check=True, capture_output=True, timeout=60,
+    )
+    proxy = TlsProxy(cert, key, (fault_server.host, fault_server.port))
+    yield proxy
+    proxy.close()
