@@ -47,6 +47,7 @@ class AsyncTransport:
                 self._ssl.verify_mode = ssl.CERT_NONE
         self._pool_size = pool_size
         self._session: aiohttp.ClientSession | None = None
+        self._ws_session: aiohttp.ClientSession | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
 
     @property
@@ -61,6 +62,13 @@ class AsyncTransport:
             self._session = aiohttp.ClientSession(
                 connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
         return self._session
+
+    def ws_session(self) -> aiohttp.ClientSession:
+        """A session of its own for websockets: open subscriptions never take the RPCs' pooled connections."""
+        if self._ws_session is None or self._ws_session.closed:
+            connector = aiohttp.TCPConnector(limit=0, ssl=self._ssl)
+            self._ws_session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        return self._ws_session
 
     def timeout(self, read_timeout: float | None) -> aiohttp.ClientTimeout:
         """Connect and read timeouts for one call (cached per read timeout)."""
@@ -81,10 +89,11 @@ class AsyncTransport:
             raise _classify(exc, self.where[endpoint], read_timeout) from exc
 
     async def close(self) -> None:
-        """Close the pooled connections; a later call opens a new session."""
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        """Close the pooled connections; a later call opens new sessions."""
+        for session in (self._session, self._ws_session):
+            if session is not None:
+                await session.close()
+        self._session = self._ws_session = None
 
 
 def _bracketed(host: str) -> str:

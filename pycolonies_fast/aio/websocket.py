@@ -128,7 +128,8 @@ class AsyncWebsocketMixin(AsyncClientBase):
             index = (first + step) % len(self.endpoints)
             url = str(transport.urls[index].with_path("/pubsub")).replace("http", "ws", 1)
             try:
-                return await asyncio.wait_for(_connect(transport.session(), url, transport.ssl), self.connect_timeout)
+                connecting = _connect(transport.ws_session(), url, transport.ssl)
+                return await asyncio.wait_for(connecting, self.connect_timeout)
             except asyncio.TimeoutError:
                 error = RequestTimeoutError(f"Timed out connecting to {url}")
             except (aiohttp.ClientError, OSError) as exc:

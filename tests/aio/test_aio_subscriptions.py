@@ -33,6 +33,21 @@ def test_wait_wakes_on_success_and_failure(run, aclient, executor):
     run(scenario())
 
 
+def test_more_waits_than_pooled_connections(run, aclient, executor):
+    async def scenario():
+        async with aclient(pool_size=2) as c:
+            spec = func_spec("w", [], executor.colony, executor.type)
+            processes = [await c.submit_func_spec(spec, executor.prvkey) for _ in range(4)]
+            waiters = [asyncio.create_task(c.wait(p, 20, executor.prvkey)) for p in processes]
+            await asyncio.sleep(0.3)  # four subscriptions open: the RPCs below still get connections
+            for _ in processes:
+                assigned = await c.assign(executor.colony, 5, executor.prvkey)
+                await c.close(assigned.processid, [], executor.prvkey)
+            assert [p.state for p in await asyncio.wait_for(asyncio.gather(*waiters), 15)] == [2] * 4
+
+    run(scenario())
+
+
 def test_wait_times_out_with_the_typed_error(run, aclient, executor):
     async def scenario():
         async with aclient() as c:
