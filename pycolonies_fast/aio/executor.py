@@ -52,7 +52,9 @@ class AsyncExecutor:
     """Runs processes of one executor type with Python functions, ``concurrency`` at a time, on one loop.
 
     Identity as for ``Executor``: ``colony_prvkey`` registers a new executor; or pass
-    ``executorname`` and ``prvkey`` of an existing, approved one. ``client`` is an ``AsyncColonies``.
+    ``executorname`` and ``prvkey`` of an existing, approved one. ``client`` is an ``AsyncColonies``
+    whose ``pool_size`` (default 16) should exceed ``concurrency``: each waiting assign holds a
+    connection, and closes need one too.
     """
 
     def __init__(
@@ -91,6 +93,7 @@ class AsyncExecutor:
         self.announce_functions = announce_functions
         self.functions = {name: Function.of(name, fn) for name, fn in (functions or {}).items()}
         self.registered = False
+        self._announced: set[str] = set()
         self.stats = RunStats()
         self._reporter = AsyncReporter(client, self.executorid, self._prvkey, report_timeout)
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -131,7 +134,9 @@ class AsyncExecutor:
             await self.client.approve_executor(self.colonyname, self.executorname, self._colony_prvkey)
             self._colony_prvkey = None  # registered: later register() calls only announce functions
         for name in self.functions if self.announce_functions else ():
-            await self.client.add_function(self.colonyname, self.executorname, name, self._prvkey)
+            if name not in self._announced:
+                await self.client.add_function(self.colonyname, self.executorname, name, self._prvkey)
+                self._announced.add(name)
         self.registered = True
 
     def stop(self) -> None:

@@ -173,3 +173,24 @@ def test_sigterm_stops_gracefully_and_fails_the_process_in_flight(client, execut
     assert child.returncode == 0 and out.split() == ["1", "1"]
     failed = client.get_process(slow.processid, executor.prvkey)
     assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
+
+
+def test_functions_added_later_are_announced_once(run, aclient, client, own_colony):
+    async def first():
+        return 1
+
+    async def second():
+        return 2
+
+    async def scenario():
+        async with aclient() as c:
+            executor_ = AsyncExecutor(c, own_colony.name, "later", colony_prvkey=own_colony.prvkey,
+                                      functions={"first": first})
+            await executor_.register()
+            executor_.function(second)
+            await executor_.register()
+            return executor_
+
+    executor_ = run(scenario())
+    functions = client.get_functions_by_executor(own_colony.name, executor_.executorname, executor_._prvkey)
+    assert sorted(f["funcname"] for f in functions) == ["first", "second"]
