@@ -61,19 +61,32 @@ async def call_async_function(
     kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
     if function.wants_ctx:
         kwargs["ctx"] = ctx
-    task = asyncio.ensure_future(function.fn(*args, **kwargs))
-    timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
     try:
-        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if deadline is None:
+            result = await function.fn(*args, **kwargs)
+        else:
+            result = await _before(deadline, function.fn(*args, **kwargs))
+    except _PastDeadline:
+        return Outcome(False, abandoned=True)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
+        text = "".join(traceback.format_exception(exc)).rstrip()
+        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+    return Outcome(True, output=to_output(result))
+
+
+class _PastDeadline(Exception):
+    """The function was still running at the process's maxexectime."""
+
+
+async def _before(deadline: float, coroutine: Any) -> Any:
+    """Await ``coroutine`` as a task; cancel it and raise ``_PastDeadline`` if it runs past ``deadline``."""
+    task = asyncio.ensure_future(coroutine)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
     except asyncio.CancelledError:
         task.cancel()
         raise
     if not done:
         task.cancel()
-        return Outcome(False, abandoned=True)
-    try:
-        result = task.result()
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
-        text = "".join(traceback.format_exception(exc)).rstrip()
-        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
-    return Outcome(True, output=to_output(result))
+        raise _PastDeadline()
+    return task.result()
