@@ -88,12 +88,12 @@ def channel_batch(frame: bytes | str) -> list[dict[str, Any]] | None:
     return decode_entries(payload)
 
 
-def _ws_url(client: Any) -> str:
-    """`ws[s]://host:port/pubsub` for the client's server (IPv6 hosts bracketed)."""
-    host = client.host
+def _ws_url(client: Any, host: str | None = None, port: int | None = None) -> str:
+    """`ws[s]://host:port/pubsub` for the client's server, or the given endpoint (IPv6 hosts bracketed)."""
+    host = client.host if host is None else host
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"
-    return f"{'wss' if client.tls else 'ws'}://{host}:{client.port}/pubsub"
+    return f"{'wss' if client.tls else 'ws'}://{host}:{client.port if port is None else port}/pubsub"
 
 
 def _sslopt(client: Any) -> dict[str, Any]:
@@ -108,17 +108,26 @@ def _sslopt(client: Any) -> dict[str, Any]:
 
 
 def _connect(client: Any) -> websocket.WebSocket:
-    """Open the websocket; failures become TransportError / RequestTimeoutError."""
+    """Open the websocket to the endpoint in use, else the next that accepts it (a client's
+    `endpoints`); failures become TransportError / RequestTimeoutError."""
     connect_timeout = getattr(client, "connect_timeout", DEFAULT_CONNECT_TIMEOUT)
-    url = _ws_url(client)
-    try:
-        return websocket.create_connection(
-            url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
-        )
-    except (WebSocketTimeoutException, TimeoutError) as exc:
-        raise RequestTimeoutError(f"Timed out connecting to {url}") from exc
-    except (websocket.WebSocketException, OSError) as exc:
-        raise TransportError(f"Failed to open websocket {url}: {exc}") from exc
+    endpoints = list(getattr(client, "endpoints", None) or [(client.host, client.port)])
+    first = endpoints.index((client.host, client.port)) if (client.host, client.port) in endpoints else 0
+    error: Exception | None = None
+    for step in range(len(endpoints)):
+        url = _ws_url(client, *endpoints[(first + step) % len(endpoints)])
+        try:
+            return websocket.create_connection(
+                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
+            )
+        except (WebSocketTimeoutException, TimeoutError) as exc:
+            error = RequestTimeoutError(f"Timed out connecting to {url}")
+            error.__cause__ = exc
+        except (websocket.WebSocketException, OSError) as exc:
+            error = TransportError(f"Failed to open websocket {url}: {exc}")
+            error.__cause__ = exc
+    assert error is not None
+    raise error
 
 
 def _send(ws: websocket.WebSocket, msg: dict[str, Any], prvkey: str) -> None:

@@ -144,6 +144,25 @@ def test_version_and_server_info_through_the_live_endpoint(run, dev_server):
     run(scenario())
 
 
+def test_websockets_fail_over_too(run, dev_server, client, executor):
+    live = (dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
+    endpoints = [("127.0.0.1", free_port()), live]
+    done = []
+    for _ in range(2):
+        process = client.submit_func_spec(func_spec("w", [], executor.colony, executor.type), executor.prvkey)
+        assigned = client.assign(executor.colony, 5, executor.prvkey)
+        client.close(assigned.processid, [], executor.prvkey)
+        done.append(process)
+    # A fresh client's endpoint in use is the refusing one: the websocket moves on by itself.
+    assert Colonies.from_endpoints(endpoints).wait(done[0], 10, executor.prvkey).state == 2
+
+    async def scenario():
+        async with AsyncColonies.from_endpoints(endpoints) as c:
+            assert (await c.wait(done[1], 10, executor.prvkey)).state == 2
+
+    run(scenario())
+
+
 # ---- acceptance: kill the server in use during 500 assign/close cycles -----------------------------------------
 
 
