@@ -72,7 +72,7 @@ def _running_on(client, colony, key, executorid):
     return sum(p["assignedexecutorid"] == executorid for p in running)
 
 
-def test_assign_errors_back_off_and_recover(client, colony, dev_server):
+def test_connection_errors_back_off_and_recover(client, colony, dev_server):
     registrar = new_executor(client, colony, functions={"square": tasks.square})
     registrar.register()
     ids = [submit(client, registrar, "square", [i]) for i in range(10)]
