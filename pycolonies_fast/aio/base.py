@@ -12,7 +12,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..client._base import ClientCore
-from ..client._steps import Call, Steps
+from ..client._steps import Blocking, Call, Steps, arun_steps
 from ..codec import build_request, decode_reply
 from ..errors import TransportError
 from .transport import AsyncTransport
@@ -65,20 +65,12 @@ class AsyncClientBase(ClientCore):
 
     async def _drive(self, steps: Steps[R]) -> R:
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` in a worker thread."""
-        try:
-            op = next(steps)
-            while True:
-                try:
-                    if isinstance(op, Call):
-                        result = await self._call(op)
-                    else:
-                        result = await asyncio.to_thread(op.fn, *op.args)
-                except Exception as exc:  # noqa: BLE001 - raised inside the method, at its yield
-                    op = steps.throw(exc)
-                else:
-                    op = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+        return await arun_steps(steps, self._perform)
+
+    async def _perform(self, op: Call | Blocking) -> Any:
+        if isinstance(op, Call):
+            return await self._call(op)
+        return await asyncio.to_thread(op.fn, *op.args)
 
     async def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, as a coroutine."""

@@ -16,7 +16,7 @@ from ..codec import build_request, decode_reply
 from ..errors import TransportError
 from ..failover import Failover
 from ..transport import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, Transport
-from ._steps import Call, Steps
+from ._steps import Blocking, Call, Steps, run_steps
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -158,20 +158,10 @@ class ClientBase(ClientCore):
 
     def _drive(self, steps: Steps[R]) -> R:
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` right here."""
-        try:
-            op = next(steps)
-            while True:
-                try:
-                    if isinstance(op, Call):
-                        result = self._call(op)
-                    else:
-                        result = op.fn(*op.args)
-                except Exception as exc:  # noqa: BLE001 - raised inside the method, at its yield
-                    op = steps.throw(exc)
-                else:
-                    op = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+        return run_steps(steps, self._perform)
+
+    def _perform(self, op: Call | Blocking) -> Any:
+        return self._call(op) if isinstance(op, Call) else op.fn(*op.args)
 
     def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, kept because user code calls it for extra msgtypes."""

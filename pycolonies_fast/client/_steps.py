@@ -13,6 +13,9 @@ result; what it returns is the method's result::
 driven by the blocking ``_rpc``; on ``AsyncColonies`` a coroutine method driven by the async
 ``_rpc`` (``Blocking`` work then runs in a thread). Steps compose with ``yield from``. An error
 of a step is raised inside the generator at its ``yield``, so a method may catch it.
+
+``run_steps`` and ``arun_steps`` are the two drivers (blocking, awaited) of any such generator;
+the executor runners drive their own steps with them too (executor_steps.py).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Generator
+from contextlib import closing
 from dataclasses import dataclass, field
 from types import MethodType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -28,7 +32,7 @@ if TYPE_CHECKING:
     from ..aio.base import AsyncClientBase
     from ._base import ClientBase
 
-__all__ = ["Blocking", "Call", "Steps", "rpc"]
+__all__ = ["Blocking", "Call", "Steps", "arun_steps", "rpc", "run_steps"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -62,6 +66,38 @@ class Blocking:
 
 
 Steps = Generator["Call | Blocking", Any, R]
+
+
+def run_steps(steps: Generator[Any, Any, R], perform: Callable[[Any], Any]) -> R:
+    """Run ``steps`` to its result: ``perform(op)`` for each op it yields; the result (or error) goes back."""
+    with closing(steps):  # ended by an error it did not catch: its finally blocks run now
+        try:
+            op = next(steps)
+            while True:
+                try:
+                    result = perform(op)
+                except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
+                    op = steps.throw(exc)
+                else:
+                    op = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
+
+
+async def arun_steps(steps: Generator[Any, Any, R], perform: Callable[[Any], Awaitable[Any]]) -> R:
+    """``run_steps`` on an event loop: each ``perform(op)`` is awaited (a cancellation closes the steps)."""
+    with closing(steps):
+        try:
+            op = next(steps)
+            while True:
+                try:
+                    result = await perform(op)
+                except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
+                    op = steps.throw(exc)
+                else:
+                    op = steps.send(result)
+        except StopIteration as stop:
+            return stop.value
 
 
 def _result_annotation(annotation: Any) -> Any:
