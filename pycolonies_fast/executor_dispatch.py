@@ -14,13 +14,24 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from .models import Process
 
-__all__ = ["Function", "Outcome", "ProcessContext", "call_function", "to_output"]
+__all__ = [
+    "Function",
+    "Outcome",
+    "PastDeadline",
+    "ProcessContext",
+    "call_arguments",
+    "call_function",
+    "deadline_of",
+    "failure_from",
+    "to_output",
+    "unknown_function",
+]
 
 log = logging.getLogger("pycolonies_fast.executor")
 
@@ -101,8 +112,37 @@ class ProcessContext:
         return f"ProcessContext(processid={self.process.processid!r}, executorname={self.executorname!r})"
 
 
-class _PastDeadline(Exception):
+class PastDeadline(Exception):
     """The function was still running at the process's maxexectime."""
+
+
+def unknown_function(funcname: str, executorname: str, known: Iterable[str]) -> Outcome:
+    """The failure of a process whose function the executor does not provide."""
+    provided = ", ".join(sorted(known)) or "none"
+    return Outcome.failure(f"unknown function '{funcname}': executor {executorname} provides {provided}")
+
+
+def deadline_of(process: Process) -> float | None:
+    """The monotonic time the process's function must end by (its ``maxexectime``), or None."""
+    maxexectime = process.spec.maxexectime
+    return time.monotonic() + maxexectime if maxexectime and maxexectime > 0 else None
+
+
+def call_arguments(
+    function: Function, process: Process, ctx: ProcessContext | None
+) -> tuple[list[Any], dict[str, Any]]:
+    """``(args, kwargs)`` for ``function``: ``input`` if non-empty, else ``spec.args``; ``spec.kwargs``; ``ctx``."""
+    args = list(process.input) if process.input else list(process.spec.args)
+    kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
+    if function.wants_ctx:
+        kwargs["ctx"] = ctx
+    return args, kwargs
+
+
+def failure_from(exc: BaseException) -> Outcome:
+    """The failure for an error raised by user code: ``Type: message``, then the traceback."""
+    text = "".join(traceback.format_exception(exc)).rstrip()
+    return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
 
 
 def to_output(result: Any) -> list[Any]:
@@ -126,10 +166,7 @@ def call_function(
     Without a deadline the function runs in the calling thread. With one it runs in a helper
     thread (or the process pool) and is abandoned when the deadline passes.
     """
-    args = list(process.input) if process.input else list(process.spec.args)
-    kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
-    if function.wants_ctx:
-        kwargs["ctx"] = ctx
+    args, kwargs = call_arguments(function, process, ctx)
     try:
         if function.cpu_bound and pool is not None:
             future = pool.submit(function.fn, *args, **kwargs)
@@ -138,11 +175,10 @@ def call_function(
             result = function.fn(*args, **kwargs)
         else:
             result = _call_before(deadline, function.fn, args, kwargs)
-    except (_PastDeadline, concurrent.futures.TimeoutError):
+    except (PastDeadline, concurrent.futures.TimeoutError):
         return Outcome(False, abandoned=True)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
-        text = "".join(traceback.format_exception(exc)).rstrip()
-        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+        return failure_from(exc)
     return Outcome(True, output=to_output(result))
 
 
@@ -151,7 +187,7 @@ def _remaining(deadline: float | None) -> float | None:
 
 
 def _call_before(deadline: float, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> Any:
-    """Call ``fn`` in a daemon thread; raise ``_PastDeadline`` if it is still running at ``deadline``."""
+    """Call ``fn`` in a daemon thread; raise ``PastDeadline`` if it is still running at ``deadline``."""
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -164,7 +200,7 @@ def _call_before(deadline: float, fn: Callable[..., Any], args: list[Any], kwarg
     thread.start()
     thread.join(_remaining(deadline))
     if thread.is_alive():
-        raise _PastDeadline()
+        raise PastDeadline()
     if "error" in box:
         raise box["error"]
     return box["result"]

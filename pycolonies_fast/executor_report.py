@@ -3,6 +3,9 @@
 ``close``/``fail`` are not idempotent at the HTTP level, so the transport does not repeat them once
 they may have reached the server. Here they are retried after a connection error; if a retry is
 then refused, ``get_process`` tells whether the earlier attempt had in fact arrived.
+
+The rules are written once, as steps (``ReporterCore``, executor_steps.py); ``Reporter`` does their
+I/O with a blocking client, ``AsyncReporter`` (aio/executor_report.py) awaits it.
 """
 
 from __future__ import annotations
@@ -11,12 +14,15 @@ import logging
 import math
 import random
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from .errors import ColoniesConnectionError, ServerError
 from .executor_dispatch import Outcome
+from .executor_steps import Do, Steps, drive
+from .models import Process
 
-__all__ = ["Backoff", "Reporter"]
+__all__ = ["Backoff", "Reporter", "ReporterCore", "orphans", "refusal_verdict"]
 
 log = logging.getLogger("pycolonies_fast.executor")
 
@@ -41,11 +47,37 @@ class Backoff:
         self.attempt = 0
 
 
-class Reporter:
-    """Closes or fails processes for one executor identity, retrying connection errors.
+def refusal_verdict(process: Process | None, executorid: str, action: str) -> str:
+    """What a refused ``action`` ("close" or "fail") means, given the process as the server now has it.
 
-    Gives up ``timeout`` seconds after the first attempt, or at ``hard_deadline`` (monotonic; the
-    executor sets it when shutting down), and says so in the log.
+    "closed"/"failed": an earlier attempt arrived although its reply was lost; "retry-as-fail": a
+    refused close of a process still running on this executor (fail it instead); "unreported": a
+    refused fail of such a process; "lost": the process is no longer ours (``None``: removed).
+    """
+    wanted = SUCCESSFUL if action == "close" else FAILED
+    if process is not None and process.assignedexecutorid == executorid:
+        if process.state == wanted:
+            return "closed" if action == "close" else "failed"
+        if process.state == RUNNING:
+            return "retry-as-fail" if action == "close" else "unreported"
+    return "lost"
+
+
+def orphans(running: Iterable[dict[str, Any]] | None, executorid: str, skip: set[str]) -> list[str]:
+    """The ids among ``running`` (process dicts) assigned to ``executorid``, except ``skip``."""
+    return [
+        p["processid"] for p in running or ()
+        if p.get("assignedexecutorid") == executorid and p["processid"] not in skip
+    ]
+
+
+class ReporterCore:
+    """The reporting rules for one executor identity, as steps; the subclasses do their I/O.
+
+    A close/fail is retried through connection errors until ``timeout`` seconds after the first
+    attempt, or ``hard_deadline`` (monotonic; the executor sets it when shutting down), and the
+    log says so when it gives up. Steps: ``Do("_call", method, *args)`` (a client method) and
+    ``Do("_sleep", seconds)``.
     """
 
     def __init__(self, client: Any, executorid: str, prvkey: str, timeout: float = 60.0) -> None:
@@ -55,7 +87,7 @@ class Reporter:
         self.timeout = timeout
         self.hard_deadline = math.inf
 
-    def report(self, processid: str, outcome: Outcome) -> str:
+    def report_steps(self, processid: str, outcome: Outcome) -> Steps[str]:
         """Close (``outcome.ok``) or fail the process; returns "closed", "failed", "lost" or "unreported"."""
         output, errors = outcome.output, (None if outcome.ok else outcome.errors)
         give_up = time.monotonic() + self.timeout
@@ -64,16 +96,16 @@ class Reporter:
             action = "close" if errors is None else "fail"
             try:
                 if errors is None:
-                    self.client.close(processid, output, self._prvkey)
+                    yield Do("_call", "close", processid, output, self._prvkey)
                     return "closed"
-                self.client.fail(processid, errors, self._prvkey)
+                yield Do("_call", "fail", processid, errors, self._prvkey)
                 return "failed"
             except TypeError as exc:  # the output cannot be encoded as JSON; nothing was sent
                 errors = [f"the function's result cannot be sent as process output: {exc}"]
                 continue
             except ServerError as exc:
                 try:
-                    verdict = self._after_refusal(processid, action, exc)
+                    verdict = yield from self._after_refusal(processid, action, exc)
                 except ColoniesConnectionError as lookup_error:
                     problem: Exception = lookup_error
                 else:
@@ -84,50 +116,61 @@ class Reporter:
             except ColoniesConnectionError as exc:
                 problem = exc
             delay = backoff.next()
-            limit = min(give_up, self.hard_deadline)
-            if time.monotonic() + delay > limit:
+            if time.monotonic() + delay > min(give_up, self.hard_deadline):
                 log.error(
                     "process %s: could not %s it (%s); giving up: it stays RUNNING until the server's "
                     "maxexectime releases it (or forever without one)", processid, action, problem,
                 )
                 return "unreported"
             log.warning("process %s: %s failed (%s); retrying in %.2f s", processid, action, problem, delay)
-            time.sleep(delay)
+            yield Do("_sleep", delay)
 
-    def _after_refusal(self, processid: str, action: str, refusal: ServerError) -> str:
+    def _after_refusal(self, processid: str, action: str, refusal: ServerError) -> Steps[str]:
         """Decide what a refused close/fail means by looking at the process on the server."""
         try:
-            process = self.client.get_process(processid, self._prvkey)
+            process = yield Do("_call", "get_process", processid, self._prvkey)
         except ServerError:
             process = None  # removed meanwhile
-        wanted = SUCCESSFUL if action == "close" else FAILED
-        if process is not None and process.assignedexecutorid == self.executorid:
-            if process.state == wanted:  # an earlier attempt arrived although its reply was lost
-                return "closed" if action == "close" else "failed"
-            if process.state == RUNNING:
-                if action == "close":
-                    return "retry-as-fail"
-                log.error("process %s: the server refused to fail it: %s", processid, refusal)
-                return "unreported"
-        state = "gone" if process is None else f"state {process.state}"
-        log.warning(
-            "process %s: the server refused to %s it (%s) and it is no longer ours (%s): "
-            "it was released (maxexectime), cancelled or removed; result dropped", processid, action, refusal, state,
-        )
-        return "lost"
+        verdict = refusal_verdict(process, self.executorid, action)
+        if verdict == "unreported":
+            log.error("process %s: the server refused to fail it: %s", processid, refusal)
+        elif verdict == "lost":
+            state = "gone" if process is None else f"state {process.state}"
+            log.warning(
+                "process %s: the server refused to %s it (%s) and it is no longer ours (%s): "
+                "it was released (maxexectime), cancelled or removed; result dropped",
+                processid, action, refusal, state,
+            )
+        return verdict
 
-    def fail_orphans(self, colonyname: str, skip: set[str], reason: str) -> list[str]:
+    def fail_orphans_steps(self, colonyname: str, skip: set[str], reason: str) -> Steps[list[str]]:
         """Fail the processes still RUNNING on this executor (except ``skip``); returns their ids.
 
         Catches processes whose assign reply was lost. Looks at the colony's first 100 running
         processes (the server's limit per call).
         """
-        running = self.client.list_processes(colonyname, 100, RUNNING, self._prvkey) or []
-        orphans = [
-            p["processid"] for p in running
-            if p.get("assignedexecutorid") == self.executorid and p["processid"] not in skip
-        ]
-        for processid in orphans:
+        running = yield Do("_call", "list_processes", colonyname, 100, RUNNING, self._prvkey)
+        found = orphans(running, self.executorid, skip)
+        for processid in found:
             log.warning("process %s: still RUNNING on this executor at exit; failing it", processid)
-            self.report(processid, Outcome.failure(reason))
-        return orphans
+            yield from self.report_steps(processid, Outcome.failure(reason))
+        return found
+
+
+class Reporter(ReporterCore):
+    """Closes or fails processes for one executor identity through a blocking ``Colonies`` client."""
+
+    def report(self, processid: str, outcome: Outcome) -> str:
+        """Close (``outcome.ok``) or fail the process; returns "closed", "failed", "lost" or "unreported"."""
+        return drive(self.report_steps(processid, outcome), self)
+
+    def fail_orphans(self, colonyname: str, skip: set[str], reason: str) -> list[str]:
+        """Fail the processes still RUNNING on this executor (except ``skip``); returns their ids."""
+        return drive(self.fail_orphans_steps(colonyname, skip, reason), self)
+
+    def _call(self, method: str, *args: Any) -> Any:
+        return getattr(self.client, method)(*args)
+
+    @staticmethod
+    def _sleep(seconds: float) -> None:
+        time.sleep(seconds)

@@ -6,10 +6,17 @@ import asyncio
 import concurrent.futures
 import logging
 import time
-import traceback
 from typing import Any
 
-from ..executor_dispatch import Function, Outcome, ProcessContext, to_output
+from ..executor_dispatch import (
+    Function,
+    Outcome,
+    PastDeadline,
+    ProcessContext,
+    call_arguments,
+    failure_from,
+    to_output,
+)
 from ..models import Process
 
 __all__ = ["AsyncProcessContext", "call_async_function"]
@@ -57,29 +64,21 @@ async def call_async_function(
     function: Function, process: Process, ctx: ProcessContext | None, deadline: float | None
 ) -> Outcome:
     """Await ``function`` for ``process`` (arguments as ``call_function`` builds them); cancel it at ``deadline``."""
-    args = list(process.input) if process.input else list(process.spec.args)
-    kwargs: dict[str, Any] = dict(process.spec.kwargs or {})
-    if function.wants_ctx:
-        kwargs["ctx"] = ctx
+    args, kwargs = call_arguments(function, process, ctx)
     try:
         if deadline is None:
             result = await function.fn(*args, **kwargs)
         else:
             result = await _before(deadline, function.fn(*args, **kwargs))
-    except _PastDeadline:
+    except PastDeadline:
         return Outcome(False, abandoned=True)
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
-        text = "".join(traceback.format_exception(exc)).rstrip()
-        return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+        return failure_from(exc)
     return Outcome(True, output=to_output(result))
 
 
-class _PastDeadline(Exception):
-    """The function was still running at the process's maxexectime."""
-
-
 async def _before(deadline: float, coroutine: Any) -> Any:
-    """Await ``coroutine`` as a task; cancel it and raise ``_PastDeadline`` if it runs past ``deadline``."""
+    """Await ``coroutine`` as a task; cancel it and raise ``PastDeadline`` if it runs past ``deadline``."""
     task = asyncio.ensure_future(coroutine)
     try:
         done, _ = await asyncio.wait({task}, timeout=max(0.0, deadline - time.monotonic()))
@@ -88,5 +87,5 @@ async def _before(deadline: float, coroutine: Any) -> Any:
         raise
     if not done:
         task.cancel()
-        raise _PastDeadline()
+        raise PastDeadline()
     return task.result()

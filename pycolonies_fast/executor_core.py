@@ -1,0 +1,257 @@
+"""What the threaded runner (executor.py) and the async runner (aio/executor.py) share, written once.
+
+``RunnerCore`` holds the identity, the functions, the statistics and the in-flight bookkeeping, and
+makes every decision of a run as steps (executor_steps.py): registration, the assign loop (what an
+assign error means, when to back off), handling one process (unknown function, abandoned past its
+maxexectime, already failed by the shutdown), failing what the shutdown leaves, and signals. A
+runner supplies the I/O the steps ask for, blocking (``drive``) or awaited (``adrive``):
+
+* ``_assign()``: the next process (``client.assign``);
+* ``_pause(seconds)``: wait before retrying, ending early when the run stops;
+* ``_execute(function, process, deadline)``: run the function, its ``Outcome``;
+* ``_report(processid, outcome)``: close or fail it (the reporter's verdict);
+* ``_fail_orphans(skip)``: fail what is still RUNNING on this executor (the ids).
+
+Registration's steps are client calls (``Do("add_executor", ...)``), done on the client itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import signal
+import uuid
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any
+
+from .crypto import Crypto
+from .errors import ColoniesConnectionError, ServerError
+from .executor_dispatch import Function, Outcome, deadline_of, unknown_function
+from .executor_report import Backoff, ReporterCore
+from .executor_steps import Do, Steps
+from .models import Process
+
+__all__ = ["SHUTDOWN_REASON", "RunStats", "RunnerCore"]
+
+log = logging.getLogger("pycolonies_fast.executor")
+
+SHUTDOWN_REASON = "executor shutting down: the process did not finish within the grace period"
+
+
+@dataclass
+class RunStats:
+    """What one ``run()`` did: processes by how they ended, failed assign calls (connection errors,
+    unreadable replies; not "nothing to assign") and ``elapsed``: seconds from the start until the
+    last worker stopped (the shutdown's checks excluded)."""
+
+    assigned: int = 0
+    closed: int = 0
+    failed: int = 0
+    abandoned: int = 0
+    lost: int = 0
+    unreported: int = 0
+    assign_errors: int = 0
+    elapsed: float = 0.0
+
+
+class RunnerCore:
+    """The state and the decisions of a runner; ``Executor`` and ``AsyncExecutor`` add the I/O.
+
+    Subclasses set ``_lock`` (a ``threading.Lock``, or a no-op context on one event loop),
+    ``_stopping`` and ``_hurry`` (events) and ``_reporter``.
+    """
+
+    _lock: AbstractContextManager[Any]
+    _stopping: Any  # threading.Event or asyncio.Event: is_set(), set(), clear()
+    _hurry: Any
+    _reporter: ReporterCore
+
+    def __init__(
+        self,
+        client: Any,
+        colonyname: str,
+        executortype: str | None,
+        executorname: str | None,
+        prvkey: str | None,
+        colony_prvkey: str | None,
+        functions: Mapping[str, Callable[..., Any]] | None,
+        parallel: tuple[str, int],
+        poll_timeout: int,
+        grace_period: float,
+        announce_functions: bool,
+    ) -> None:
+        if colony_prvkey is None and (executorname is None or prvkey is None):
+            raise ValueError(
+                "pass colony_prvkey to register a new executor, or executorname and prvkey of an existing one")
+        if colony_prvkey is not None and executortype is None:
+            raise ValueError("registering a new executor needs its executortype")
+        parallel_name, parallel_count = parallel
+        if parallel_count < 1 or poll_timeout < 1:
+            raise ValueError(f"{parallel_name} and poll_timeout must be at least 1")
+        self.client = client
+        self.colonyname = colonyname
+        self.executortype = executortype
+        self.executorname = executorname or f"{executortype}-{uuid.uuid4().hex[:10]}"
+        self._prvkey = prvkey or Crypto().prvkey()
+        self._colony_prvkey = colony_prvkey
+        self.executorid = Crypto().id(self._prvkey)
+        self.poll_timeout = poll_timeout
+        self.grace_period = grace_period
+        self.announce_functions = announce_functions
+        self.functions: dict[str, Function] = {name: Function.of(name, fn) for name, fn in (functions or {}).items()}
+        self.registered = False
+        self._announced: set[str] = set()
+        self.stats = RunStats()
+        self._inflight: dict[str, str] = {}  # processid -> "running", "reporting" or "failed-at-shutdown"
+        self._abandoned: set[str] = set()
+        self._slots: float = math.inf
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def _register_steps(self) -> Steps[None]:
+        """Add and approve the executor (once, if given the colony key), then announce new functions."""
+        if self._colony_prvkey is not None:
+            executor = {
+                "executorname": self.executorname, "executorid": self.executorid,
+                "colonyname": self.colonyname, "executortype": self.executortype,
+            }
+            yield Do("add_executor", executor, self._colony_prvkey)
+            yield Do("approve_executor", self.colonyname, self.executorname, self._colony_prvkey)
+            log.info("registered executor %s (type %s) in colony %s",
+                     self.executorname, self.executortype, self.colonyname)
+            self._colony_prvkey = None  # registered: later registrations only announce functions
+        for name in list(self.functions) if self.announce_functions else ():
+            if name not in self._announced:
+                yield Do("add_function", self.colonyname, self.executorname, name, self._prvkey)
+                self._announced.add(name)
+        self.registered = True
+
+    def _start_run(self, max_processes: int | None) -> None:
+        """Fresh statistics and events, and the run's process budget."""
+        self.stats = RunStats()
+        self._stopping.clear()
+        self._hurry.clear()
+        self._reporter.hard_deadline = math.inf
+        self._slots = math.inf if max_processes is None else max_processes
+
+    def _worker_steps(self) -> Steps[None]:
+        """One worker: assign, run, report, until stopping or out of slots."""
+        backoff = Backoff()
+        while not self._stopping.is_set() and self._take_slot():
+            try:
+                process = yield Do("_assign")
+            except ServerError as exc:
+                self._give_back_slot()
+                if exc.status == 404:  # nothing to do within the long poll: ask again
+                    backoff.reset()
+                    continue
+                yield from self._back_off(backoff, f"the server refused to assign (status {exc.status}: {exc})")
+                continue
+            except Exception as exc:  # noqa: BLE001 - connection errors, replies the Process model rejects (§e.3)
+                self._give_back_slot()
+                self._count("assign_errors")
+                yield from self._back_off(backoff, f"assign failed: {type(exc).__name__}: {exc}")
+                continue
+            backoff.reset()
+            try:
+                yield from self._handle_steps(process)
+            except Exception:
+                log.exception("process %s: unexpected error; it is failed at exit if still running",
+                              process.processid)
+
+    def _back_off(self, backoff: Backoff, problem: str) -> Steps[None]:
+        delay = backoff.next()
+        log.warning("%s; retrying in %.2f s", problem, delay)
+        yield Do("_pause", delay)
+
+    def _handle_steps(self, process: Process) -> Steps[None]:
+        """Run one assigned process and report it, unless the shutdown has failed it already."""
+        pid = process.processid
+        self._started(pid)
+        try:
+            function = self.functions.get(process.spec.funcname)
+            if function is None:
+                outcome = unknown_function(process.spec.funcname, self.executorname, self.functions)
+            else:
+                outcome = yield Do("_execute", function, process, deadline_of(process))
+            if outcome.abandoned:
+                log.warning("process %s: still running at its maxexectime (%s s); abandoned, the server "
+                            "will release it", pid, process.spec.maxexectime)
+                with self._lock:
+                    self._abandoned.add(pid)
+                    self.stats.abandoned += 1
+                return
+            with self._lock:
+                if self._inflight.get(pid) != "running":  # the shutdown has failed it already
+                    return
+                self._inflight[pid] = "reporting"
+            self._count((yield Do("_report", pid, outcome)))
+        finally:
+            self._finished(pid)
+
+    def _started(self, pid: str) -> None:
+        with self._lock:
+            self._inflight[pid] = "running"
+            self.stats.assigned += 1
+
+    def _finished(self, pid: str) -> None:
+        with self._lock:
+            self._inflight.pop(pid, None)
+
+    def _take_slot(self) -> bool:
+        with self._lock:
+            if self._slots <= 0:
+                return False
+            self._slots -= 1
+            return True
+
+    def _give_back_slot(self) -> None:
+        with self._lock:
+            self._slots += 1
+
+    def _count(self, result: str) -> None:
+        with self._lock:
+            setattr(self.stats, result, getattr(self.stats, result) + 1)
+
+    def _in_state(self, state: str) -> list[str]:
+        with self._lock:
+            return [pid for pid, current in self._inflight.items() if current == state]
+
+    def _claim_unfinished(self) -> list[str]:
+        """The in-flight processes whose function has not finished, marked as failed by the shutdown."""
+        with self._lock:
+            pending = [pid for pid, state in self._inflight.items() if state == "running"]
+            for pid in pending:
+                self._inflight[pid] = "failed-at-shutdown"
+        return pending
+
+    def _fail_unclaimed_steps(self, pending: list[str]) -> Steps[None]:
+        """Fail the processes ``_claim_unfinished`` took from their workers."""
+        for pid in pending:
+            log.warning("process %s: still running after the grace period; failing it", pid)
+            self._count((yield Do("_report", pid, Outcome.failure(SHUTDOWN_REASON))))
+
+    def _fail_orphans_steps(self) -> Steps[None]:
+        """Last step of a run: fail the processes still RUNNING on this executor (a lost assign reply)."""
+        with self._lock:
+            skip = self._abandoned | {pid for pid, state in self._inflight.items() if state == "reporting"}
+        try:
+            failed = yield Do("_fail_orphans", skip)
+        except ColoniesConnectionError as exc:
+            log.error("could not check for processes left RUNNING on this executor: %s", exc)
+            return
+        for _ in failed:
+            self._count("failed")
+
+    def _on_signal(self, signum: int) -> None:
+        """SIGINT/SIGTERM: the first stops gracefully, the second fails in-flight processes at once."""
+        if self._stopping.is_set():
+            log.warning("second signal: failing in-flight processes now")
+            self._hurry.set()
+        else:
+            log.info("signal %s: stopping; in-flight processes get %.0f s",
+                     signal.Signals(signum).name, self.grace_period)
+        self.stop()
