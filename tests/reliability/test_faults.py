@@ -66,7 +66,7 @@ def work(i: int) -> list[int]:
     return [i, i * i]
 
 
-def run_with_fault(fault_server: FaultServer, client: Colonies, colony: Any, fault: Callable[[], None]) -> None:
+def run_with_fault(fault_server: FaultServer, client: Colonies, colony: Any, fault: Callable[[], None]) -> RunStats:
     """Run N processes with 4 workers, inject ``fault`` once a quarter is done, then check the server."""
     executor = Executor(client, colony.name, unique("type"), colony_prvkey=colony.prvkey, workers=4,
                         poll_timeout=1, grace_period=5.0, report_timeout=60.0)
@@ -106,6 +106,7 @@ def run_with_fault(fault_server: FaultServer, client: Colonies, colony: Any, fau
         assert client.get_process(pid, key).output == [i, i * i]
     assert (stats.closed, stats.failed, stats.lost, stats.unreported) == (N, 0, 0, 0), stats
     assert set(calls) == set(range(N)) and max(calls.values()) == 1, "a function ran twice"
+    return stats
 
 
 def test_executor_survives_a_server_kill_and_restart(fault_server, fault_colony):
@@ -115,7 +116,8 @@ def test_executor_survives_a_server_kill_and_restart(fault_server, fault_colony)
         fault_server.start()
 
     with fault_server.client(timeout=30) as client:
-        run_with_fault(fault_server, client, fault_colony, kill_and_restart)
+        stats = run_with_fault(fault_server, client, fault_colony, kill_and_restart)
+    assert stats.assign_errors > 0  # the workers did meet the dead server
 
 
 def test_executor_survives_a_postgresql_restart(fault_server, fault_colony):
