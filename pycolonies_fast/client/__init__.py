@@ -5,62 +5,25 @@ from __future__ import annotations
 import os
 
 from ._base import ClientBase
-from .attributes import AttributesMixin
-from .blueprints import BlueprintsMixin
-from .channels import ChannelsMixin
-from .colonies import ColoniesMixin
-from .crons import CronsMixin
-from .executor_admin import ExecutorAdminMixin
-from .executors import ExecutorsMixin
-from .extras import ExtrasMixin
-from .files import FilesMixin
-from .functions import FunctionsMixin
-from .generators import GeneratorsMixin
-from .keys import KeysMixin
-from .locations import LocationsMixin
-from .logs import LogsMixin
-from .processes import ProcessesMixin
-from .scheduling import SchedulingMixin
-from .server import ServerMixin
-from .snapshots import SnapshotsMixin
+from .areas import ApiAreas
 from .subscriptions import SubscriptionsMixin
-from .users import UsersMixin
 from .websocket import WebsocketMixin
-from .workflows import WorkflowsMixin
 
 __all__ = ["Colonies", "colonies_client"]
 
 
-class Colonies(
-    ColoniesMixin,
-    ExecutorsMixin,
-    ProcessesMixin,
-    WorkflowsMixin,
-    FunctionsMixin,
-    AttributesMixin,
-    LogsMixin,
-    SnapshotsMixin,
-    CronsMixin,
-    GeneratorsMixin,
-    UsersMixin,
-    BlueprintsMixin,
-    FilesMixin,
-    ChannelsMixin,
-    WebsocketMixin,
-    SchedulingMixin,
-    SubscriptionsMixin,
-    ExecutorAdminMixin,
-    LocationsMixin,
-    ExtrasMixin,
-    KeysMixin,
-    ServerMixin,
-    ClientBase,
-):
+class Colonies(ApiAreas, WebsocketMixin, SubscriptionsMixin, ClientBase):
     """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
 
     Drop-in for upstream pycolonies' ``Colonies``; every method signs its message with the
     private key passed to it. See ``ClientCore`` for the extra keyword-only options, and
     ``Colonies.from_endpoints([(host, port), ...])`` for several servers of one cluster (failover).
+
+    Areas: the RPC methods of ``ApiAreas`` (client/areas.py: colonies, executors, processes,
+    workflows, functions, attributes, logs, snapshots, crons, generators, users, blueprints,
+    files, channels, scheduling, executor administration, locations, extras, keys, server), shared
+    with ``AsyncColonies``; the websocket methods ``wait``/``subscribe_channel`` (websocket.py) and
+    ``subscribe_processes`` (subscriptions.py); blocking I/O from ``ClientBase``.
     """
 
 
