@@ -21,6 +21,7 @@ from .stub import Stub
 
 KEY = Crypto().prvkey()
 PID = "ab" * 32
+untyped_func_spec: Any = func_spec  # called with deliberately wrong types below
 N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 
@@ -78,17 +79,17 @@ def test_values_json_cannot_carry_raise_before_any_io(call, error, text):
 @pytest.mark.parametrize(
     ("make", "field"),
     [
-        (lambda: func_spec("f", [1.5], "c", "t"), "args.0"),
-        (lambda: func_spec("f", [math.nan], "c", "t"), "args.0"),
-        (lambda: func_spec("f", [math.inf], "c", "t"), "args.0"),
-        (lambda: func_spec("f", "abc", "c", "t"), "args"),
-        (lambda: func_spec("f", [{"a": 1}], "c", "t"), "args.0"),
-        (lambda: func_spec("f", [], "c", "t", kwargs={"a": 1}), "kwargs.a"),
-        (lambda: func_spec("f", [], "c", "t", kwargs={"a": math.nan}), "kwargs.a"),
-        (lambda: func_spec("f", [], "c", "t", priority="high"), "priority"),
-        (lambda: func_spec("f", [], "c", "t", maxexectime=1.5), "maxexectime"),
-        (lambda: func_spec("f", [], 5, "t"), "colonyname"),
-        (lambda: func_spec("f", [], "c", None), "executortype"),
+        (lambda: untyped_func_spec("f", [1.5], "c", "t"), "args.0"),
+        (lambda: untyped_func_spec("f", [math.nan], "c", "t"), "args.0"),
+        (lambda: untyped_func_spec("f", [math.inf], "c", "t"), "args.0"),
+        (lambda: untyped_func_spec("f", "abc", "c", "t"), "args"),
+        (lambda: untyped_func_spec("f", [{"a": 1}], "c", "t"), "args.0"),
+        (lambda: untyped_func_spec("f", [], "c", "t", kwargs={"a": 1}), "kwargs.a"),
+        (lambda: untyped_func_spec("f", [], "c", "t", kwargs={"a": math.nan}), "kwargs.a"),
+        (lambda: untyped_func_spec("f", [], "c", "t", priority="high"), "priority"),
+        (lambda: untyped_func_spec("f", [], "c", "t", maxexectime=1.5), "maxexectime"),
+        (lambda: untyped_func_spec("f", [], 5, "t"), "colonyname"),
+        (lambda: untyped_func_spec("f", [], "c", None), "executortype"),
     ],
     ids=["float-arg", "nan-arg", "inf-arg", "args-str", "dict-arg", "int-kwarg", "nan-kwarg", "priority-str",
          "maxexectime-float", "colonyname-int", "executortype-None"],

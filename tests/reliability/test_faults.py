@@ -58,7 +58,7 @@ def test_websocket_server_that_never_answers_the_handshake_times_out():
     process = SimpleNamespace(
         processid="ab" * 32, spec=SimpleNamespace(conditions=SimpleNamespace(colonyname="c", executortype="t")))
     with Stub([hang]) as stub, Colonies("127.0.0.1", stub.port, connect_timeout=1.0) as client:
-        took, exc = elapsed(lambda: client.wait(process, 30, KEY))  # type: ignore[arg-type]
+        took, exc = elapsed(lambda: client.wait(process, 30, KEY))
     assert isinstance(exc, RequestTimeoutError), repr(exc)
     assert took < 2.5
 
@@ -69,7 +69,8 @@ def work(i: int) -> list[int]:
 
 def run_with_fault(fault_server: FaultServer, client: Colonies, colony: Any, fault: Callable[[], None]) -> RunStats:
     """Run N processes with 4 workers, inject ``fault`` once a quarter is done, then check the server."""
-    executor = Executor(client, colony.name, unique("type"), colony_prvkey=colony.prvkey, workers=4,
+    executortype = unique("type")
+    executor = Executor(client, colony.name, executortype, colony_prvkey=colony.prvkey, workers=4,
                         poll_timeout=1, grace_period=5.0, report_timeout=60.0)
     calls: Counter[int] = Counter()
     lock = threading.Lock()
@@ -83,7 +84,7 @@ def run_with_fault(fault_server: FaultServer, client: Colonies, colony: Any, fau
 
     executor.register()
     key = executor._prvkey
-    ids = {client.submit_func_spec(func_spec("task", [i], colony.name, executor.executortype), key).processid: i
+    ids = {client.submit_func_spec(func_spec("task", [i], colony.name, executortype), key).processid: i
            for i in range(N)}
     result: list[RunStats] = []
     runner = threading.Thread(target=lambda: result.append(executor.run(N, 150, handle_signals=False)))
