@@ -92,12 +92,7 @@ class FilesMixin(ClientCore):
         if data is None:
             raise TypeError("'data' is required")
         payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        location = fs.upload_settings()
-        record, object_name = _new_file_record(
-            colonyname, label, name, len(payload), fs.sha256_bytes(payload), location
-        )
-        yield Blocking(_put_data, location, object_name, payload)
-        return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
+        return (yield from _upload(colonyname, prvkey, label, name, len(payload), fs.sha256_bytes(payload), payload))
 
     @rpc
     def download_file(
@@ -148,9 +143,7 @@ class FilesMixin(ClientCore):
     ) -> Steps[None]:
         """Delete a file's S3 object(s) and its record(s): one version by fileid, all versions by name."""
         _check_one_of(fileid, filename, "name")
-        records = yield _get_file_call(colonyname, prvkey, label, fileid, filename, False)
-        if not records:
-            raise Exception("invalid file")
+        records = yield from _records(colonyname, prvkey, label, fileid, filename, False)
         yield Blocking(_delete_objects, records)
         msg = {"msgtype": "removefilemsg", "colonyname": colonyname, "fileid": fileid, "label": label, "name": filename}
         yield Call(msg, prvkey)
@@ -207,22 +200,36 @@ def _get_file_call(
     return Call(msg, prvkey)
 
 
+def _records(
+    colonyname: str, prvkey: str, label: str | None, fileid: str | None, filename: str | None, latest: bool
+) -> Steps[list[dict[str, Any]]]:
+    """The records get_file returns (upstream's `Exception("invalid file")` when none)."""
+    records = yield _get_file_call(colonyname, prvkey, label, fileid, filename, latest)
+    if not records:
+        raise Exception("invalid file")
+    return records
+
+
 def _one_file(
     colonyname: str, prvkey: str, label: str | None, fileid: str | None, filename: str | None, latest: bool
 ) -> Steps[dict[str, Any]]:
     """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
-    records = yield _get_file_call(colonyname, prvkey, label, fileid, filename, latest)
-    if not records:
-        raise Exception("invalid file")
-    return records[0]
+    return (yield from _records(colonyname, prvkey, label, fileid, filename, latest))[0]
 
 
 def _upload_file(colonyname: str, prvkey: str, filepath: str, label: str | None) -> Steps[Any]:
     """Upload a local file and register it (upload_file, and sync's uploads)."""
     size, checksum = yield Blocking(_size_and_checksum, filepath)
+    return (yield from _upload(colonyname, prvkey, label, os.path.basename(filepath), size, checksum, filepath))
+
+
+def _upload(
+    colonyname: str, prvkey: str, label: str | None, name: str, size: int, checksum: str, source: str | bytes
+) -> Steps[Any]:
+    """Put `source` (a local file's path, or the bytes) into S3 as a new object, then add its record."""
     location = fs.upload_settings()
-    record, object_name = _new_file_record(colonyname, label, os.path.basename(filepath), size, checksum, location)
-    yield Blocking(_put_file, location, object_name, filepath)
+    record, object_name = _new_file_record(colonyname, label, name, size, checksum, location)
+    yield Blocking(_put_object, location, object_name, source)
     return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
 
 
@@ -230,16 +237,13 @@ def _size_and_checksum(filepath: str) -> tuple[int, str]:
     return os.path.getsize(filepath), fs.sha256_file(filepath)
 
 
-def _put_file(location: fs.S3Location, object_name: str, filepath: str) -> None:
+def _put_object(location: fs.S3Location, object_name: str, source: str | bytes) -> None:
     client = fs.s3_client(location)
     fs.ensure_bucket(client, location.bucket)
-    client.upload_file(filepath, location.bucket, object_name)
-
-
-def _put_data(location: fs.S3Location, object_name: str, payload: bytes) -> None:
-    client = fs.s3_client(location)
-    fs.ensure_bucket(client, location.bucket)
-    client.put_object(Bucket=location.bucket, Key=object_name, Body=payload)
+    if isinstance(source, bytes):
+        client.put_object(Bucket=location.bucket, Key=object_name, Body=source)
+    else:
+        client.upload_file(source, location.bucket, object_name)
 
 
 def _delete_objects(records: list[dict[str, Any]]) -> None:
