@@ -3,6 +3,7 @@
 import base64
 import inspect
 from collections.abc import Callable
+from typing import Any
 
 from .models import Conditions, Fs, FuncSpec
 
@@ -35,36 +36,27 @@ def func_spec(
     `code` and `fs`.
     """
     conditions = Conditions(colonyname=colonyname, executortype=executortype)
+    branch: dict[str, Any]  # what differs: a name sends `fs` as given; a callable ships its source
     if isinstance(func, str):
-        spec = FuncSpec(
-            nodename=func,
-            funcname=func,
-            args=args,
-            kwargs=kwargs,
-            fs=fs,
-            priority=priority,
-            maxwaittime=maxwaittime,
-            maxexectime=maxexectime,
-            maxretries=maxretries,
-            conditions=conditions,
-        )
-        if code is not None:
-            spec.env["code"] = _b64_ascii(code)
+        name, branch = func, {"fs": fs}
     else:
         source = _b64_ascii(inspect.getsource(func))
         args_spec = ",".join(inspect.getfullargspec(func).args)
-        spec = FuncSpec(
-            nodename=func.__name__,
-            funcname=func.__name__,
-            args=args,
-            kwargs=kwargs,
-            priority=priority,
-            maxwaittime=maxwaittime,
-            maxexectime=maxexectime,
-            maxretries=maxretries,
-            conditions=conditions,
-            env={"args_spec": args_spec, "code": source},
-        )
+        name, branch = func.__name__, {"env": {"args_spec": args_spec, "code": source}}
+    spec = FuncSpec(
+        nodename=name,
+        funcname=name,
+        args=args,
+        kwargs=kwargs,
+        priority=priority,
+        maxwaittime=maxwaittime,
+        maxexectime=maxexectime,
+        maxretries=maxretries,
+        conditions=conditions,
+        **branch,
+    )
+    if isinstance(func, str) and code is not None:
+        spec.env["code"] = _b64_ascii(code)
     if executorname is not None:
         spec.conditions.executornames = [executorname]
     return spec
