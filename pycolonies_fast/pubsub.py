@@ -10,12 +10,13 @@ from __future__ import annotations
 import math
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any
 
 import websocket
 from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
 
+from .client._steps import run_steps
 from .client.channels import decode_entries
 from .codec import build_request, decode_envelope
 from .errors import ColoniesError, RequestTimeoutError, TransportError
@@ -29,6 +30,8 @@ __all__ = [
     "process_subscriptions",
     "subscribe_channel",
     "wait_for_process",
+    "wait_windows",
+    "watch_steps",
 ]
 
 SUCCESS, FAILED, CANCELLED = 2, 3, 4
@@ -157,35 +160,58 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
     subscriptions that did not fire for longer than that. Raises WaitTimeoutError after `timeout`
     seconds; server errors (e.g. unknown process) raise from `get_process` as usual.
     """
+    return run_steps(wait_windows(process, timeout), lambda until: _watch(client, process, until, prvkey))
+
+
+def wait_windows(process: Any, timeout: float) -> Generator[float, Process | None, Process]:
+    """The steps of one wait, for both clients: yields the end (monotonic) of each subscription
+    window and is sent the process if it finished within it, else None; raises WaitTimeoutError."""
     deadline = time.monotonic() + max(float(timeout), 0.0)
     while True:
-        window_end = min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
-        finished = _watch(client, process, window_end, prvkey)
+        finished = yield min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
         if finished is not None:
             return finished
         if time.monotonic() >= deadline:
             raise WaitTimeoutError(f"Process {process.processid} did not finish within {timeout} seconds")
 
 
+def watch_steps(until: float) -> Generator[tuple[str, float], Any, Process | None]:
+    """The steps of one window, for both clients: the process once it is final, else None at `until`.
+
+    Yields ("push", seconds): wait for a frame, sent back whether the connection is still up;
+    ("sleep", seconds) once it is not; ("check", 0): sent back the process from `get_process`.
+    """
+    connected = True
+    while True:
+        pause = min(until - time.monotonic(), RECHECK_INTERVAL)
+        if pause > 0:
+            if connected:
+                connected = yield ("push", pause)
+            else:
+                yield ("sleep", pause)
+        current = yield ("check", 0.0)
+        if current.state in FINAL_STATES:
+            return current
+        if time.monotonic() >= until:
+            return None
+
+
 def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
     """Subscribe on one connection until `until`; the process once it is final, else None."""
     ws = _connect(client)
+
+    def perform(op: tuple[str, float]) -> Any:
+        kind, seconds = op
+        if kind == "push":
+            return _await_push(ws, seconds)
+        if kind == "sleep":
+            return time.sleep(seconds)
+        return client.get_process(process.processid, prvkey)
+
     try:
         for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
             _send(ws, msg, prvkey)
-        connected = True
-        while True:
-            pause = min(until - time.monotonic(), RECHECK_INTERVAL)
-            if pause > 0:
-                if connected:
-                    connected = _await_push(ws, pause)
-                else:
-                    time.sleep(pause)
-            current = client.get_process(process.processid, prvkey)
-            if current.state in FINAL_STATES:
-                return current
-            if time.monotonic() >= until:
-                return None
+        return run_steps(watch_steps(until), perform)
     finally:
         ws.close()
 

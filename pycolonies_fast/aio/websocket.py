@@ -17,19 +17,18 @@ from typing import Any
 
 import aiohttp
 
+from ..client._steps import arun_steps
 from ..client.processes import get_process_call
 from ..codec import build_request
 from ..errors import RequestTimeoutError, TransportError
 from ..models import Process
 from ..pubsub import (
     CHANNEL_GRACE,
-    FINAL_STATES,
-    RECHECK_INTERVAL,
-    SUBSCRIPTION_WINDOW,
-    WaitTimeoutError,
     channel_batch,
     channel_subscription,
     process_subscriptions,
+    wait_windows,
+    watch_steps,
 )
 from .base import AsyncClientBase
 
@@ -44,16 +43,10 @@ class AsyncWebsocketMixin(AsyncClientBase):
     async def wait(self, process: Process, timeout: int, prvkey: str) -> Process:
         """Wait until ``process`` is SUCCESS, FAILED or CANCELLED and return it fresh from the server.
 
-        As the blocking ``wait`` (pubsub.wait_for_process): raises ``WaitTimeoutError`` after ``timeout`` s.
+        As the blocking ``wait`` (pubsub.wait_for_process, the same steps): raises ``WaitTimeoutError``
+        after ``timeout`` s.
         """
-        deadline = time.monotonic() + max(float(timeout), 0.0)
-        while True:
-            window_end = min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
-            finished = await self._watch(process, window_end, prvkey)
-            if finished is not None:
-                return finished
-            if time.monotonic() >= deadline:
-                raise WaitTimeoutError(f"Process {process.processid} did not finish within {timeout} seconds")
+        return await arun_steps(wait_windows(process, timeout), lambda until: self._watch(process, until, prvkey))
 
     async def subscribe_channel_iter(
         self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: int = 30
@@ -100,22 +93,19 @@ class AsyncWebsocketMixin(AsyncClientBase):
     async def _watch(self, process: Process, until: float, prvkey: str) -> Process | None:
         """Subscribe on one connection until ``until``; the process once it is final, else None."""
         ws = await self._ws_connect()
+
+        async def perform(op: tuple[str, float]) -> Any:
+            kind, seconds = op
+            if kind == "push":
+                return await _await_push(ws, seconds)
+            if kind == "sleep":
+                return await asyncio.sleep(seconds)
+            return Process(**(await self._call(get_process_call(process.processid, prvkey))))
+
         try:
             for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
                 await ws.send_str(build_request(msg, prvkey).decode())
-            connected = True
-            while True:
-                pause = min(until - time.monotonic(), RECHECK_INTERVAL)
-                if pause > 0:
-                    if connected:
-                        connected = await _await_push(ws, pause)
-                    else:
-                        await asyncio.sleep(pause)
-                current = Process(**(await self._call(get_process_call(process.processid, prvkey))))
-                if current.state in FINAL_STATES:
-                    return current
-                if time.monotonic() >= until:
-                    return None
+            return await arun_steps(watch_steps(until), perform)
         finally:
             await ws.close()
 
