@@ -2,7 +2,8 @@
 
 Each call opens its own connection (ws:// or wss:// per `client.tls`, with the client's connect
 timeout and TLS settings), sends envelopes signed by the compiled core (codec.build_request), and
-always closes the socket. Imported lazily: websocket-client costs ~35 ms to import.
+always closes the socket: `subscription()`, also used by `Colonies.subscribe_processes`, with
+`frames()` to read one. Imported lazily: websocket-client costs ~35 ms to import.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from __future__ import annotations
 import math
 import ssl
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import websocket
@@ -27,8 +29,10 @@ __all__ = [
     "WaitTimeoutError",
     "channel_batch",
     "channel_subscription",
+    "frames",
     "process_subscriptions",
     "subscribe_channel",
+    "subscription",
     "wait_for_process",
     "wait_windows",
     "watch_steps",
@@ -110,6 +114,38 @@ def _sslopt(client: Any) -> dict[str, Any]:
     return options
 
 
+@contextmanager
+def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> Iterator[websocket.WebSocket]:
+    """Open a subscription: a websocket to `/pubsub`, with each of `msgs` sent signed by `prvkey`.
+
+    Connects to the client's endpoint in use, else the next that accepts (a client's `endpoints`),
+    with the client's connect timeout and TLS settings; failures raise TransportError or
+    RequestTimeoutError. Gives the socket (read it with `frames`, or frame by frame); it is
+    always closed afterwards.
+    """
+    ws = _connect(client)
+    try:
+        for msg in msgs:
+            ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+        yield ws
+    finally:
+        ws.close()
+
+
+def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
+    """The data frames of an open subscription, until the server closes it or `deadline` (monotonic)
+    passes; either ends the iteration (a subscription's normal end), nothing is raised."""
+    while True:
+        ws.settimeout(max(deadline - time.monotonic(), 0.001))
+        try:
+            opcode, data = ws.recv_data()
+        except (WebSocketConnectionClosedException, WebSocketTimeoutException, OSError):
+            return
+        if opcode == ABNF.OPCODE_CLOSE:
+            return
+        yield data
+
+
 def _connect(client: Any) -> websocket.WebSocket:
     """Open the websocket to the endpoint in use, else the next that accepts it (a client's
     `endpoints`); failures become TransportError / RequestTimeoutError."""
@@ -131,11 +167,6 @@ def _connect(client: Any) -> websocket.WebSocket:
             error.__cause__ = exc
     assert error is not None
     raise error
-
-
-def _send(ws: websocket.WebSocket, msg: dict[str, Any], prvkey: str) -> None:
-    """Send one signed envelope as a text frame."""
-    ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
 
 
 def _await_push(ws: websocket.WebSocket, seconds: float) -> bool:
@@ -198,22 +229,18 @@ def watch_steps(until: float) -> Generator[tuple[str, float], Any, Process | Non
 
 def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
     """Subscribe on one connection until `until`; the process once it is final, else None."""
-    ws = _connect(client)
+    msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
+    with subscription(client, msgs, prvkey) as ws:
 
-    def perform(op: tuple[str, float]) -> Any:
-        kind, seconds = op
-        if kind == "push":
-            return _await_push(ws, seconds)
-        if kind == "sleep":
-            return time.sleep(seconds)
-        return client.get_process(process.processid, prvkey)
+        def perform(op: tuple[str, float]) -> Any:
+            kind, seconds = op
+            if kind == "push":
+                return _await_push(ws, seconds)
+            if kind == "sleep":
+                return time.sleep(seconds)
+            return client.get_process(process.processid, prvkey)
 
-    try:
-        for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
-            _send(ws, msg, prvkey)
         return run_steps(watch_steps(until), perform)
-    finally:
-        ws.close()
 
 
 def subscribe_channel(
@@ -235,9 +262,7 @@ def subscribe_channel(
     msg = channel_subscription(processid, channel_name, after_seq, seconds)
     deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
     collected: list[dict[str, Any]] = []
-    ws = _connect(client)
-    try:
-        _send(ws, msg, prvkey)
+    with subscription(client, [msg], prvkey) as ws:
         while True:
             entries = channel_batch(_recv_frame(ws, deadline))
             if not entries:
@@ -246,8 +271,6 @@ def subscribe_channel(
                 collected.extend(entries)
             elif callback(entries) == False:  # noqa: E712 - upstream stops on any value == False (0 too)
                 break
-    finally:
-        ws.close()
     return collected if callback is None else None
 
 

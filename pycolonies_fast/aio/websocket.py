@@ -11,8 +11,8 @@ import asyncio
 import inspect
 import math
 import time
-from collections.abc import AsyncGenerator, Callable
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
+from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import aiohttp
@@ -54,17 +54,13 @@ class AsyncWebsocketMixin(AsyncClientBase):
         """``async for entries in ...``: each batch of channel entries until the server's ``timeout``."""
         seconds = max(math.ceil(timeout), 0)
         deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
-        ws = await self._ws_connect()
-        try:
-            await ws.send_str(build_request(channel_subscription(processid, channel_name, after_seq, seconds),
-                                            prvkey).decode())
+        msg = channel_subscription(processid, channel_name, after_seq, seconds)
+        async with self._subscription([msg], prvkey) as ws:
             while True:
                 entries = channel_batch(await _receive(ws, deadline))
                 if not entries:
                     return
                 yield entries
-        finally:
-            await ws.close()
 
     async def subscribe_channel(
         self,
@@ -92,20 +88,29 @@ class AsyncWebsocketMixin(AsyncClientBase):
 
     async def _watch(self, process: Process, until: float, prvkey: str) -> Process | None:
         """Subscribe on one connection until ``until``; the process once it is final, else None."""
-        ws = await self._ws_connect()
+        msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
+        async with self._subscription(msgs, prvkey) as ws:
 
-        async def perform(op: tuple[str, float]) -> Any:
-            kind, seconds = op
-            if kind == "push":
-                return await _await_push(ws, seconds)
-            if kind == "sleep":
-                return await asyncio.sleep(seconds)
-            return Process(**(await self._call(get_process_call(process.processid, prvkey))))
+            async def perform(op: tuple[str, float]) -> Any:
+                kind, seconds = op
+                if kind == "push":
+                    return await _await_push(ws, seconds)
+                if kind == "sleep":
+                    return await asyncio.sleep(seconds)
+                return Process(**(await self._call(get_process_call(process.processid, prvkey))))
 
-        try:
-            for msg in process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0)):
-                await ws.send_str(build_request(msg, prvkey).decode())
             return await arun_steps(watch_steps(until), perform)
+
+    @asynccontextmanager
+    async def _subscription(
+        self, msgs: Iterable[dict[str, Any]], prvkey: str
+    ) -> AsyncIterator[aiohttp.ClientWebSocketResponse[bool]]:
+        """As ``pubsub.subscription``: a websocket with ``msgs`` sent, closed afterwards."""
+        ws = await self._ws_connect()
+        try:
+            for msg in msgs:
+                await ws.send_str(build_request(msg, prvkey).decode())
+            yield ws
         finally:
             await ws.close()
 

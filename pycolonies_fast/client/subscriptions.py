@@ -40,10 +40,8 @@ class SubscriptionsMixin(ClientBase):
         collected and returned when the server ends the subscription. An error frame (e.g. the
         caller is not an executor) raises ``ColoniesError`` with the server's message.
         """
-        from websocket import WebSocketConnectionClosedException, WebSocketTimeoutException
-
         from ..codec import decode_envelope
-        from ..pubsub import _connect, _send
+        from ..pubsub import frames, subscription
 
         seconds = max(math.ceil(timeout), 1)
         msg = {
@@ -52,15 +50,8 @@ class SubscriptionsMixin(ClientBase):
         }
         deadline = time.monotonic() + seconds + CLOSE_GRACE
         collected: list[Process] = []
-        ws = _connect(self)
-        try:
-            _send(ws, msg, prvkey)
-            while True:
-                ws.settimeout(max(deadline - time.monotonic(), 0.001))
-                try:
-                    data = ws.recv()
-                except (WebSocketConnectionClosedException, WebSocketTimeoutException, OSError):
-                    break  # the server's end of the subscription (it closes without a frame)
+        with subscription(self, [msg], prvkey) as ws:
+            for data in frames(ws, deadline):  # ends when the server ends the subscription
                 if not data:
                     break
                 _payloadtype, error, payload = decode_envelope(data)
@@ -72,6 +63,4 @@ class SubscriptionsMixin(ClientBase):
                     collected.append(process)
                 elif callback(process) is False:
                     break
-        finally:
-            ws.close()
         return collected if callback is None else None

@@ -189,7 +189,7 @@ def test_wait_for_unknown_process_raises_server_error(live, sockets):
 
 def test_safety_net_recheck_without_pushes(live, sockets, monkeypatch):
     """Even if the server never pushed, the periodic get_process re-check ends the wait."""
-    monkeypatch.setattr(pubsub, "_send", lambda ws, msg, prvkey: None)
+    monkeypatch.setattr(pubsub, "process_subscriptions", lambda process, seconds: [])  # nothing subscribed
     monkeypatch.setattr(pubsub, "RECHECK_INTERVAL", 0.2)
     process = submit(live)
     assigned = live.client.assign(live.colony, 5, live.key)
