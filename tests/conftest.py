@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
+from pycolonies_fast.client import Colonies
+from tests.helpers import Identity, add_colony, add_executor
 
 REPO = Path(__file__).resolve().parents[1]
 DEV_SERVER = REPO / "scripts" / "dev-server"
@@ -86,3 +89,57 @@ def dev_server() -> Iterator[dict[str, str]]:
         for name, value in env.items():
             mp.setenv(name, value)
         yield env
+
+
+# Fixtures of the live tests (tests/client, aio, compat, executor), built on tests/helpers.py.
+# Each directory may narrow them (tests/compat gives every test a colony of its own).
+
+
+@pytest.fixture(scope="session")
+def keys(dev_server: dict[str, str]) -> Identity:
+    """The well-known keys of the dev server (server, colony ``dev``, executor ``dev-executor``)."""
+    return Identity(
+        name="well-known keys",
+        server=dev_server["COLONIES_SERVER_PRVKEY"],
+        colony=dev_server["COLONIES_COLONY_PRVKEY"],
+        executor=dev_server["COLONIES_PRVKEY"],
+    )
+
+
+@pytest.fixture(scope="session")
+def client(dev_server: dict[str, str]) -> Iterator[Colonies]:
+    """One client for the whole session (it is thread-safe and keeps its connections)."""
+    with Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def colony(client: Colonies, keys: Identity) -> Iterator[Identity]:
+    """A colony of its own for one test module (removed afterwards): ``.name``, ``.prvkey``, ``.id``."""
+    info = add_colony(client, keys.server)
+    yield info
+    client.del_colony(info.name, keys.server)
+
+
+@pytest.fixture
+def own_colony(client: Colonies, keys: Identity) -> Iterator[Identity]:
+    """A colony of its own for one test (removed afterwards)."""
+    info = add_colony(client, keys.server)
+    yield info
+    client.del_colony(info.name, keys.server)
+
+
+@pytest.fixture
+def new_executor(client: Colonies, colony: Identity) -> Callable[..., Identity]:
+    """Factory: an executor of a fresh type in ``colony`` (or ``in_colony``), approved unless ``approve=False``."""
+
+    def make(approve: bool = True, executortype: str | None = None, in_colony: Identity | None = None) -> Identity:
+        return add_executor(client, in_colony or colony, approve, executortype)
+
+    return make
+
+
+@pytest.fixture
+def executor(new_executor: Callable[..., Identity]) -> Identity:
+    """An approved executor with a type of its own: ``.name``, ``.prvkey``, ``.id``, ``.type``, ``.colony``."""
+    return new_executor()

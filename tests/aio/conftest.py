@@ -1,14 +1,13 @@
-"""Fixtures for the asyncio tests: those of tests/client (keys, a blocking client for setup, colonies
-and executors of their own) plus ``run`` and ``aclient`` for writing a test body as a coroutine.
+"""Fixtures for the asyncio tests: those of tests/conftest.py (keys, a blocking client for setup,
+colonies and executors of their own) plus ``run`` and ``aclient`` for writing a test body as a coroutine.
 
 Tests are plain functions that call ``run(coroutine)`` (``asyncio.run``), so no asyncio plugin
-is needed. The fixtures of tests/client/conftest.py are loaded from that file and re-exported.
+is needed. tests/client (no __init__.py) is put on sys.path for its ``rawserver`` and ``test_signatures``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -20,25 +19,7 @@ from pycolonies_fast.aio import AsyncColonies
 
 CLIENT_TESTS = Path(__file__).resolve().parents[1] / "client"
 if str(CLIENT_TESTS) not in sys.path:
-    sys.path.insert(0, str(CLIENT_TESTS))  # client_helpers, rawserver, test_signatures
-
-
-def _load_client_conftest() -> Any:
-    spec = importlib.util.spec_from_file_location("tests_client_conftest", CLIENT_TESTS / "conftest.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_client_conftest = _load_client_conftest()
-Identity = _client_conftest.Identity
-keys = _client_conftest.keys
-client = _client_conftest.client
-colony = _client_conftest.colony
-own_colony = _client_conftest.own_colony
-new_executor = _client_conftest.new_executor
-executor = _client_conftest.executor
+    sys.path.insert(0, str(CLIENT_TESTS))  # rawserver, test_signatures
 
 T = TypeVar("T")
 

@@ -6,7 +6,6 @@ import inspect
 import json
 
 import pytest
-from client_helpers import unique
 from test_signatures import METHODS, params
 
 from pycolonies_fast.aio import AsyncColonies
@@ -15,6 +14,7 @@ from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ServerError, TransportError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
+from tests.helpers import unique
 
 # ---- offline ---------------------------------------------------------------------------------------------------
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from client_helpers import unique
 
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.funcspec import func_spec
+from tests.helpers import unique
 
 
 def test_add_list_get_delete_colony(client, keys):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from client_helpers import unique
 
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
+from tests.helpers import unique
 
 
 def generator(executor, name):

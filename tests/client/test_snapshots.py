@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from client_helpers import unique
 
 from pycolonies_fast.errors import ServerError
+from tests.helpers import unique
 
 
 def test_create_and_get_snapshots(client, own_colony, new_executor):

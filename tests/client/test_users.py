@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from client_helpers import unique
 
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ServerError
+from tests.helpers import unique
 
 
 def user(colony):

@@ -1,33 +1,13 @@
-"""Helpers for the compat tests: unique names, polling, and a tiny python-convention executor."""
+"""Helpers for the compat tests: a tiny python-convention executor (names and polling: tests/helpers.py)."""
 
 from __future__ import annotations
 
 import base64
 import threading
-import time
-import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import ColoniesConnectionError
-
-T = TypeVar("T")
-
-
-def unique(prefix: str) -> str:
-    """A name no other test uses."""
-    return f"{prefix}-{uuid.uuid4().hex[:12]}"
-
-
-def eventually(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.1) -> T:
-    """Call ``probe`` until it returns something truthy (or ``timeout`` passes); return that."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(interval)
 
 
 def run_python_function(process: Any, ctx: dict[str, Any]) -> list[Any]:

@@ -7,8 +7,7 @@ import pytest
 from pycolonies_fast.client.server import UNSIGNED_KEY
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ServerError
-
-from .helpers import unique
+from tests.helpers import unique
 
 
 def test_version_and_server_info_need_no_key(client):

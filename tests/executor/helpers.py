@@ -1,20 +1,17 @@
-"""Small helpers shared by the executor tests."""
+"""Helpers of the executor tests (names and polling: tests/helpers.py; fixtures: tests/conftest.py)."""
 
 from __future__ import annotations
 
 import socket
 import threading
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
+from tests.helpers import eventually, unique
 
-from .conftest import unique
-
-T = TypeVar("T")
+__all__ = ["Forwarder", "eventually", "free_port", "new_executor", "submit"]
 
 
 def new_executor(client: Any, colony: Any, **options: Any) -> Executor:
@@ -29,16 +26,6 @@ def submit(client: Any, executor: Executor, funcname: str, args: list[Any], **sp
     """Submit one process for ``executor``'s type (signed with the executor's key); its id."""
     fs = func_spec(funcname, args, executor.colonyname, executor.executortype, **spec)
     return client.submit_func_spec(fs, executor._prvkey).processid
-
-
-def eventually(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.2) -> T:
-    """Call ``probe`` until it returns something truthy or ``timeout`` passes; return the last result."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = probe()
-        if result or time.monotonic() > deadline:
-            return result
-        time.sleep(interval)
 
 
 def free_port() -> int:

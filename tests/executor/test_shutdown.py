@@ -16,9 +16,9 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.executor import Executor
+from tests.helpers import unique
 
 from . import tasks
-from .conftest import unique
 from .helpers import Forwarder, eventually, free_port, new_executor, submit
 
 REPO = Path(__file__).resolve().parents[2]
