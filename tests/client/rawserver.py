@@ -16,7 +16,8 @@ Action = bytes | list | str | tuple
 
 def reply(body: bytes, status: int = 200, extra: bytes = b"") -> bytes:
     """A Content-Length framed HTTP/1.1 reply."""
-    return b"HTTP/1.1 %d X\r\nContent-Type: text/plain\r\n%bContent-Length: %d\r\n\r\n%b" % (status, extra, len(body), body)
+    head = b"HTTP/1.1 %d X\r\nContent-Type: text/plain\r\n%bContent-Length: %d\r\n\r\n" % (status, extra, len(body))
+    return head + body
 
 
 class RawServer:

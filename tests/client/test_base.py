@@ -43,7 +43,8 @@ def test_attributes_as_upstream():
 
 
 def test_state_constants():
-    assert (Colonies.WAITING, Colonies.RUNNING, Colonies.SUCCESSFUL, Colonies.FAILED, Colonies.CANCELLED) == (0, 1, 2, 3, 4)
+    states = (Colonies.WAITING, Colonies.RUNNING, Colonies.SUCCESSFUL, Colonies.FAILED, Colonies.CANCELLED)
+    assert states == (0, 1, 2, 3, 4)
 
 
 def test_timeout_option_and_property():

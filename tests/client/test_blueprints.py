@@ -15,7 +15,8 @@ def definition(colonyname: str) -> dict:
         "metadata": {"name": DEF_NAME, "colonyname": colonyname},
         "spec": {
             "group": "example.com", "version": "v1", "scope": "Namespaced",
-            "names": {"kind": "Widget", "listKind": "WidgetList", "singular": "widget", "plural": "widgets", "shortNames": ["wd"]},
+            "names": {"kind": "Widget", "listKind": "WidgetList", "singular": "widget", "plural": "widgets",
+                      "shortNames": ["wd"]},
             "handler": {"executorType": "widget-reconciler", "functionName": "reconcile"},
         },
     }
@@ -37,7 +38,8 @@ def test_definitions(client, own_colony):
     assert added["blueprintdefinitionid"] and added["spec"]["names"]["kind"] == "Widget"
     got = client.get_blueprint_definition(own_colony.name, DEF_NAME, own_colony.prvkey)
     assert got["blueprintdefinitionid"] == added["blueprintdefinitionid"]
-    assert [d["metadata"]["name"] for d in client.get_blueprint_definitions(own_colony.name, own_colony.prvkey)] == [DEF_NAME]
+    definitions = client.get_blueprint_definitions(own_colony.name, own_colony.prvkey)
+    assert [d["metadata"]["name"] for d in definitions] == [DEF_NAME]
     assert client.remove_blueprint_definition(own_colony.name, DEF_NAME, own_colony.prvkey) == {}
     assert client.get_blueprint_definitions(own_colony.name, own_colony.prvkey) == []
     with pytest.raises(ServerError, match="Blueprint definition not found"):
@@ -76,5 +78,6 @@ def test_update_status_reconcile_history(client, kind):
 
 def test_blueprint_of_unknown_kind(client, own_colony):
     with pytest.raises(ServerError) as info:
-        client.add_blueprint({"kind": "Nope", "metadata": {"name": "x", "colonyname": own_colony.name}, "spec": {}}, own_colony.prvkey)
+        client.add_blueprint({"kind": "Nope", "metadata": {"name": "x", "colonyname": own_colony.name}, "spec": {}},
+                             own_colony.prvkey)
     assert info.value.status == 400

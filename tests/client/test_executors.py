@@ -25,7 +25,8 @@ def test_add_executor_is_pending(client, colony, new_executor):
 
 def test_add_executor_returns_the_executor(client, colony):
     prvkey = Crypto().prvkey()
-    spec = {"executorname": unique("exec"), "executorid": Crypto().id(prvkey), "colonyname": colony.name, "executortype": "cli"}
+    spec = {"executorname": unique("exec"), "executorid": Crypto().id(prvkey), "colonyname": colony.name,
+            "executortype": "cli"}
     added = client.add_executor(spec, colony.prvkey)
     for key, value in spec.items():
         assert added[key] == value

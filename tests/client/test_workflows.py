@@ -62,7 +62,8 @@ def test_add_child(client, executor):
     assert parent.spec.nodename == "first"
     second_id = next(pid for pid in graph.processids if pid != parent.processid)
     spec = func_spec("extra", [], executor.colony, executor.type)
-    child = client.add_child(graph.processgraphid, parent.processid, second_id, spec, "extra-node", False, executor.prvkey)
+    child = client.add_child(graph.processgraphid, parent.processid, second_id, spec, "extra-node", False,
+                             executor.prvkey)
     assert spec.nodename == "extra-node"  # upstream mutates the caller's spec; so do we
     assert isinstance(child, dict)
     assert child["spec"]["nodename"] == "extra-node" and child["processgraphid"] == graph.processgraphid
