@@ -209,8 +209,8 @@ class Executor(RunnerCore):
 
     # The I/O of the steps (see executor_core.py).
 
-    def _assign(self) -> Process:
-        return self.client.assign(self.colonyname, self.poll_timeout, self._prvkey)
+    def _assign(self) -> dict[str, Any]:
+        return self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey)
 
     def _pause(self, delay: float) -> None:
         self._stopping.wait(delay)

@@ -6,7 +6,7 @@ assign error means, when to back off), handling one process (unknown function, a
 maxexectime, already failed by the shutdown), failing what the shutdown leaves, and signals. A
 runner supplies the I/O the steps ask for, blocking (``drive``) or awaited (``adrive``):
 
-* ``_assign()``: the next process (``client.assign``);
+* ``_assign()``: the next process, the raw reply (``client.assign_raw``);
 * ``_pause(seconds)``: wait before retrying, ending early when the run stops;
 * ``_execute(function, process, deadline)``: run the function, its ``Outcome``;
 * ``_report(processid, outcome)``: close or fail it (the reporter's verdict);
@@ -26,6 +26,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
+
 from .crypto import Crypto
 from .errors import ColoniesConnectionError, ServerError
 from .executor_dispatch import Function, Outcome, deadline_of, unknown_function
@@ -33,7 +35,7 @@ from .executor_report import Backoff, ReporterCore
 from .executor_steps import Do, Steps
 from .models import Process
 
-__all__ = ["SHUTDOWN_REASON", "RunStats", "RunnerCore"]
+__all__ = ["SHUTDOWN_REASON", "RunStats", "RunnerCore", "read_assignment"]
 
 log = logging.getLogger("pycolonies_fast.executor")
 
@@ -42,9 +44,10 @@ SHUTDOWN_REASON = "executor shutting down: the process did not finish within the
 
 @dataclass
 class RunStats:
-    """What one ``run()`` did: processes by how they ended, failed assign calls (connection errors,
-    unreadable replies; not "nothing to assign") and ``elapsed``: seconds from the start until the
-    last worker stopped (the shutdown's checks excluded)."""
+    """What one ``run()`` did: processes by how they ended (one the ``Process`` model rejects counts
+    as assigned and failed), failed assign calls (connection errors, replies that are not a
+    process; not "nothing to assign") and ``elapsed``: seconds from the start until the last
+    worker stopped (the shutdown's checks excluded)."""
 
     assigned: int = 0
     closed: int = 0
@@ -54,6 +57,24 @@ class RunStats:
     unreported: int = 0
     assign_errors: int = 0
     elapsed: float = 0.0
+
+
+def read_assignment(reply: Any) -> tuple[str, Process | Outcome]:
+    """An assign reply (``assign_raw``): its process id and the ``Process`` to run, or, when the
+    model rejects the process (§e.3), the failure to report at once (it is assigned to us).
+
+    A reply without a process id raises, as ``Process(**reply)`` does: nothing can be failed.
+    """
+    try:
+        process = Process(**reply)
+    except ValidationError as exc:
+        processid = reply.get("processid") if isinstance(reply, dict) else None
+        if not isinstance(processid, str) or not processid:
+            raise
+        problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
+                             for error in exc.errors())
+        return processid, Outcome.failure(f"process could not be parsed: {problems}")
+    return process.processid, process
 
 
 class RunnerCore:
@@ -142,7 +163,7 @@ class RunnerCore:
         backoff = Backoff()
         while not self._stopping.is_set() and self._take_slot():
             try:
-                process = yield Do("_assign")
+                processid, work = read_assignment((yield Do("_assign")))
             except ServerError as exc:
                 self._give_back_slot()
                 if exc.status == 404:  # nothing to do within the long poll: ask again
@@ -150,36 +171,38 @@ class RunnerCore:
                     continue
                 yield from self._back_off(backoff, f"the server refused to assign (status {exc.status}: {exc})")
                 continue
-            except Exception as exc:  # noqa: BLE001 - connection errors, replies the Process model rejects (§e.3)
+            except Exception as exc:  # noqa: BLE001 - connection errors, replies that are not a process
                 self._give_back_slot()
                 self._count("assign_errors")
                 yield from self._back_off(backoff, f"assign failed: {type(exc).__name__}: {exc}")
                 continue
             backoff.reset()
             try:
-                yield from self._handle_steps(process)
+                yield from self._handle_steps(processid, work)
             except Exception:
-                log.exception("process %s: unexpected error; it is failed at exit if still running",
-                              process.processid)
+                log.exception("process %s: unexpected error; it is failed at exit if still running", processid)
 
     def _back_off(self, backoff: Backoff, problem: str) -> Steps[None]:
         delay = backoff.next()
         log.warning("%s; retrying in %.2f s", problem, delay)
         yield Do("_pause", delay)
 
-    def _handle_steps(self, process: Process) -> Steps[None]:
-        """Run one assigned process and report it, unless the shutdown has failed it already."""
-        pid = process.processid
+    def _handle_steps(self, pid: str, work: Process | Outcome) -> Steps[None]:
+        """Run one assigned process (or take the failure ``read_assignment`` found) and report it,
+        unless the shutdown has failed it already."""
         self._started(pid)
         try:
-            function = self.functions.get(process.spec.funcname)
-            if function is None:
-                outcome = unknown_function(process.spec.funcname, self.executorname, self.functions)
+            if isinstance(work, Outcome):
+                log.error("process %s: %s; failing it", pid, work.errors[0])
+                outcome = work
+            elif (function := self.functions.get(work.spec.funcname)) is None:
+                outcome = unknown_function(work.spec.funcname, self.executorname, self.functions)
             else:
-                outcome = yield Do("_execute", function, process, deadline_of(process))
+                outcome = yield Do("_execute", function, work, deadline_of(work))
             if outcome.abandoned:
+                maxexectime = work.spec.maxexectime if isinstance(work, Process) else None
                 log.warning("process %s: still running at its maxexectime (%s s); abandoned, the server "
-                            "will release it", pid, process.spec.maxexectime)
+                            "will release it", pid, maxexectime)
                 with self._lock:
                     self._abandoned.add(pid)
                     self.stats.abandoned += 1

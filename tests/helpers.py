@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from typing import Any, TypeVar
 
 from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.funcspec import func_spec
 
 T = TypeVar("T")
 
@@ -66,3 +67,16 @@ def add_executor(client: Any, colony: Identity, approve: bool = True, executorty
     if approve:
         client.approve_executor(colony.name, executor.name, colony.prvkey)
     return executor
+
+
+def submit_raw(client: Any, colonyname: str, executortype: str, prvkey: str, funcname: str, **fields: Any) -> str:
+    """Submit a spec with ``fields`` set as they are, past the models' validation (e.g.
+    ``kwargs={"force": True}``, which the ``Process`` model rejects, §e.3); the new process's id."""
+    spec = func_spec(funcname, [], colonyname, executortype).model_dump(by_alias=True)
+    spec.update(fields)
+    return client._rpc({"msgtype": "submitfuncspecmsg", "spec": spec}, prvkey)["processid"]
+
+
+def get_raw(client: Any, processid: str, prvkey: str) -> dict[str, Any]:
+    """A process as the server sends it (``get_process`` without the ``Process`` model)."""
+    return client._rpc({"msgtype": "getprocessmsg", "processid": processid}, prvkey)

@@ -179,8 +179,8 @@ class AsyncExecutor(RunnerCore):
 
     # The I/O of the steps (see executor_core.py).
 
-    async def _assign(self) -> Process:
-        return await self.client.assign(self.colonyname, self.poll_timeout, self._prvkey)
+    async def _assign(self) -> dict[str, Any]:
+        return await self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey)
 
     async def _pause(self, delay: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):

@@ -32,13 +32,30 @@ class ProcessesMixin(ClientCore):
 
         As upstream, nothing to assign raises ``ColoniesConnectionError`` (a ``ServerError`` with
         status 404) rather than returning None: code in the wild relies on it. The read timeout of
-        this call is the server's long-poll time plus the client's normal read timeout.
+        this call is the server's long-poll time plus the client's normal read timeout. A reply
+        the ``Process`` model rejects raises ``ValidationError`` (§e.3) although the process is
+        then assigned to the caller; ``assign_raw`` gives such a reply as it is.
         """
+        return Process(**(yield self._assign_call(colonyname, timeout, prvkey)))
+
+    @rpc
+    def assign_raw(self, colonyname: str, timeout: int, prvkey: str) -> Steps[dict[str, Any]]:
+        """``assign`` without the ``Process`` model: the server's reply (the process dict) as it is.
+
+        Not in upstream. ``assign`` is ``Process(**assign_raw(...))``, the same request. For
+        executors that must not lose a process the model rejects (§e.3: kwargs with non-string
+        values such as reconcile processes' ``force: true``, outputs holding dicts, ...): it is
+        assigned to the caller either way, and the raw reply still tells its ``processid``.
+        """
+        return (yield self._assign_call(colonyname, timeout, prvkey))
+
+    def _assign_call(self, colonyname: str, timeout: int, prvkey: str) -> Call:
+        """The assign request; its read timeout is the long-poll time plus the client's own."""
         msg = {"msgtype": "assignprocessmsg", "timeout": timeout, "colonyname": colonyname}
         read_timeout = None
         if isinstance(timeout, (int, float)) and timeout > 0 and self.timeout is not None:
             read_timeout = timeout + self.timeout
-        return Process(**(yield Call(msg, prvkey, read_timeout=read_timeout)))
+        return Call(msg, prvkey, read_timeout=read_timeout)
 
     @rpc
     def list_processes(

@@ -12,6 +12,7 @@ from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.executor import SHUTDOWN_REASON
 from pycolonies_fast.funcspec import func_spec
+from tests.helpers import get_raw, submit_raw
 
 RUNNING, SUCCESSFUL, FAILED = 1, 2, 3
 
@@ -80,6 +81,28 @@ def test_failures_sync_functions_and_ctx_logs(run, aclient, client, executor):
     assert client.get_process(plain[0].processid, executor.prvkey).output == [5]
     logs = client.get_process_log(executor.colony, logging_[0].processid, 10, -1, executor.prvkey)
     assert [entry["message"] for entry in logs] == ["first", "second"]
+
+
+def test_a_process_the_model_rejects_is_failed_at_once_and_the_run_goes_on(run, aclient, client, executor):
+    before = submit(client, executor, "echo", [1])[0].processid
+    bad = submit_raw(client, executor.colony, executor.type, executor.prvkey, "echo", kwargs={"force": True})
+    after = submit(client, executor, "echo", [3])[0].processid
+
+    async def echo(*args):
+        return args
+
+    async def scenario():
+        async with aclient() as c:
+            return await runner(c, executor, functions={"echo": echo}, concurrency=1).run(
+                max_processes=3, max_seconds=30, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.assigned, stats.closed, stats.failed, stats.assign_errors) == (3, 2, 1, 0)
+    assert stats.elapsed < 10  # failed at once, not left RUNNING until the run's end
+    failed = get_raw(client, bad, executor.prvkey)
+    assert failed["state"] == FAILED and failed["assignedexecutorid"] == executor.id
+    assert failed["errors"][0].startswith("process could not be parsed: spec.kwargs.force")
+    assert [client.get_process(pid, executor.prvkey).output for pid in (before, after)] == [[1], [3]]
 
 
 def test_shutdown_fails_in_flight_processes_with_a_reason(run, aclient, client, executor):

@@ -7,11 +7,13 @@ import threading
 import time
 
 import pytest
+from pydantic import ValidationError
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Process
+from tests.helpers import get_raw, submit_raw
 
 
 def submit(client, executor, funcname="f", args=None):
@@ -52,6 +54,29 @@ def test_assign_with_nothing_to_do_raises_404(client, executor):
     assert isinstance(info.value, ServerError) and info.value.status == 404
     assert str(info.value) == "No process available for assignment"
     assert 0.5 < time.monotonic() - start < 10
+
+
+def test_assign_raw_is_the_reply_assign_parses(client, executor):
+    submitted = submit(client, executor, "echo", ["a"])
+    raw = client.assign_raw(executor.colony, 5, executor.prvkey)
+    assert isinstance(raw, dict) and raw["processid"] == submitted.processid
+    assigned = Process(**raw)
+    assert assigned.state == Colonies.RUNNING and assigned.assignedexecutorid == executor.id
+
+
+def test_assign_raw_gives_the_process_that_assign_cannot_parse(client, executor):
+    """§e.3: the Process model rejects kwargs with non-string values; such a process is assigned
+    anyway, and only assign_raw tells which one it was."""
+    lost = submit_raw(client, executor.colony, executor.type, executor.prvkey, "f", kwargs={"force": True})
+    with pytest.raises(ValidationError):
+        client.assign(executor.colony, 5, executor.prvkey)
+    assert get_raw(client, lost, executor.prvkey)["state"] == Colonies.RUNNING
+    client.fail(lost, ["cleanup"], executor.prvkey)
+    pid = submit_raw(client, executor.colony, executor.type, executor.prvkey, "f", kwargs={"force": True})
+    raw = client.assign_raw(executor.colony, 5, executor.prvkey)
+    assert raw["processid"] == pid and raw["spec"]["kwargs"] == {"force": True}
+    assert raw["state"] == Colonies.RUNNING and raw["assignedexecutorid"] == executor.id
+    client.fail(pid, ["cleanup"], executor.prvkey)
 
 
 def test_assign_long_poll_wakes_on_submit(client, executor):

@@ -9,6 +9,7 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import TransportError
+from tests.helpers import get_raw, submit_raw
 
 from . import tasks
 from .helpers import eventually, new_executor, submit
@@ -52,6 +53,26 @@ def test_function_errors_and_unknown_functions_fail_the_process(client, colony):
     assert missing.state == Colonies.FAILED
     assert "unknown function 'no_such_function'" in missing.errors[0] and "boom, nothing" in missing.errors[0]
     assert client.get_process(empty, executor._prvkey).output in ([], None)
+
+
+@pytest.mark.parametrize("fields", [{"kwargs": {"force": True}}, {"args": [{"a": 1}]}], ids=["kwargs", "args"])
+def test_process_the_model_rejects_is_failed_at_once_and_the_run_goes_on(client, colony, fields):
+    executor = new_executor(client, colony, functions={"double": tasks.double})
+    executor.register()
+    before = submit(client, executor, "double", [1])
+    bad = submit_raw(client, colony.name, executor.executortype, executor._prvkey, "double", **fields)
+    after = submit(client, executor, "double", [3])
+
+    stats = executor.run(max_processes=3, max_seconds=30)
+
+    # Assigned (not an assign error), failed with the reason at once: the run ends with its three
+    # processes instead of waiting for max_seconds with the bad one RUNNING until the exit.
+    assert (stats.assigned, stats.closed, stats.failed, stats.assign_errors) == (3, 2, 1, 0)
+    assert stats.elapsed < 10
+    failed = get_raw(client, bad, executor._prvkey)
+    assert failed["state"] == Colonies.FAILED and failed["assignedexecutorid"] == executor.executorid
+    assert failed["errors"][0].startswith(f"process could not be parsed: spec.{next(iter(fields))}.")
+    assert [client.get_process(pid, executor._prvkey).output for pid in (before, after)] == [[2, "x"], [6, "x"]]
 
 
 def test_ctx_logs_and_sees_its_process(client, colony):
@@ -123,7 +144,7 @@ def test_close_or_fail_whose_reply_was_lost_is_retried(client, colony, method, f
 
 
 def test_process_whose_assign_reply_was_lost_is_failed_at_exit(client, colony):
-    lossy = LossyClient(client, "assign")
+    lossy = LossyClient(client, "assign_raw")
     executor = new_executor(lossy, colony, functions={"square": tasks.square})
     executor.register()
     orphan = submit(client, executor, "square", [3])
