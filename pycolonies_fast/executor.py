@@ -16,6 +16,9 @@ Design notes (measured against the dev server, Colonies v1.9.12, in both assign 
   either way with 4 workers), so there is no reason to register more executors.
 * "No process available" (404) is the normal reply to a long poll: assign again. Connection errors
   back off exponentially with jitter; so do other server refusals (e.g. a paused colony).
+* Workers assign with ``assign_raw``: a process the ``Process`` model rejects (api-contract §e.3,
+  e.g. kwargs with non-string values) is assigned to us all the same, so it is failed at once
+  with "process could not be parsed: ..." rather than left RUNNING until the executor exits.
 * A process's ``maxexectime`` (seconds, from assignment) bounds its function: past it the function
   is abandoned (its thread is left to finish, its result dropped) and the process is not closed
   late, because the server releases it for a retry (or fails it when out of retries).

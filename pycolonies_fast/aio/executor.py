@@ -13,7 +13,8 @@ The same guarantees as the threaded ``Executor`` (executor.py): both make their 
 steps of ``RunnerCore`` (executor_core.py) and ``ReporterCore``, and run functions as
 executor_dispatch says; this runner awaits the I/O of those steps on one event loop:
 "no process available" means assign again; connection errors back off with jitter; an exception
-fails its process with the traceback; an unknown function fails it; past ``maxexectime`` a
+fails its process with the traceback; an unknown function fails it, and so does a process the
+``Process`` model rejects (assigned through ``assign_raw``); past ``maxexectime`` a
 function is abandoned (an ``async def`` one is cancelled) and the server releases the process.
 Shutdown: no new assigns; in-flight processes get ``grace_period`` seconds, then are failed with
 a reason; finally processes still RUNNING on this executor (an assign whose reply was lost) are
