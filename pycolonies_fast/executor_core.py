@@ -40,6 +40,8 @@ __all__ = ["SHUTDOWN_REASON", "RunStats", "RunnerCore", "read_assignment"]
 log = logging.getLogger("pycolonies_fast.executor")
 
 SHUTDOWN_REASON = "executor shutting down: the process did not finish within the grace period"
+#: At most this many of the model's complaints go into the reason a process is failed with.
+MAX_PARSE_PROBLEMS = 5
 
 
 @dataclass
@@ -71,8 +73,11 @@ def read_assignment(reply: Any) -> tuple[str, Process | Outcome]:
         processid = reply.get("processid") if isinstance(reply, dict) else None
         if not isinstance(processid, str) or not processid:
             raise
+        errors = exc.errors()
         problems = "; ".join(f"{'.'.join(str(part) for part in error['loc'])}: {error['msg']}"
-                             for error in exc.errors())
+                             for error in errors[:MAX_PARSE_PROBLEMS])
+        if len(errors) > MAX_PARSE_PROBLEMS:
+            problems += f"; and {len(errors) - MAX_PARSE_PROBLEMS} more"
         return processid, Outcome.failure(f"process could not be parsed: {problems}")
     return process.processid, process
 
