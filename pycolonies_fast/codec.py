@@ -20,9 +20,39 @@ __all__ = ["encode_payload", "build_request", "decode_reply", "decode_envelope",
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS  # int keys become strings, as json.dumps does upstream
 
 
+def _json_default(value: Any) -> Any:
+    """What orjson leaves to us: float subclasses (numpy's float64 among them), which json.dumps took."""
+    if isinstance(value, float):
+        return float(value)
+    raise TypeError(f"Type is not JSON serializable: {type(value).__name__}")
+
+
+def _holds_non_finite(value: Any) -> bool:
+    """True if a NaN or an infinity sits anywhere in ``value`` (dicts, lists and tuples walked)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float):
+            if item - item != 0.0:  # NaN and ±inf; 0.0 for every finite float
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+    return False
+
+
 def encode_payload(msg: dict[str, Any]) -> bytes:
-    """Base64 of the message's JSON. Raises TypeError for values JSON cannot carry."""
-    return binascii.b2a_base64(orjson.dumps(msg, option=_JSON_OPTIONS), newline=False)
+    """Base64 of the message's JSON.
+
+    Raises TypeError for values JSON cannot carry, and ValueError for NaN or infinity: orjson
+    would write them as ``null`` and the value would be lost. Only a message whose JSON holds
+    a ``null`` can hide one, so the others are never walked.
+    """
+    data = orjson.dumps(msg, default=_json_default, option=_JSON_OPTIONS)
+    if b"null" in data and _holds_non_finite(msg):
+        raise ValueError("NaN and infinity cannot be sent: JSON has no such numbers")
+    return binascii.b2a_base64(data, newline=False)
 
 
 def build_request(msg: dict[str, Any], prvkey: str) -> bytes:

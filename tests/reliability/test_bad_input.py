@@ -101,7 +101,6 @@ def test_func_spec_validates_as_upstream(make, field):
     assert field in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="orjson writes NaN/inf as null; codec change proposed in issue #7")
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf])
 def test_nan_and_infinity_in_outputs_raise_before_any_io(value):
     assert "NaN" in str(offline(lambda c: c.close(PID, [1.0, {"x": [value]}], KEY), ValueError))

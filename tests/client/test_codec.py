@@ -1,0 +1,51 @@
+"""The codec: payloads carry exactly the message's JSON, and nothing JSON cannot hold is lost."""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import orjson
+import pytest
+
+from pycolonies_fast.codec import encode_payload
+
+
+class Weight(float):
+    """A float subclass, as numpy's float64 is."""
+
+
+def decoded(msg: dict) -> object:
+    return orjson.loads(base64.b64decode(encode_payload(msg)))
+
+
+@pytest.mark.parametrize(
+    "out",
+    [
+        [math.nan],
+        [1.0, {"x": [math.inf]}],
+        [None, (2, -math.inf)],
+        [Weight("nan")],
+    ],
+)
+def test_nan_and_infinity_are_refused_not_turned_into_null(out):
+    with pytest.raises(ValueError, match="NaN and infinity cannot be sent"):
+        encode_payload({"msgtype": "closesuccessfulmsg", "processid": "p", "out": out})
+
+
+def test_nulls_and_finite_floats_pass_unchanged():
+    msg = {"msgtype": "closesuccessfulmsg", "processid": "p", "out": [None, 0.5, -1e300, {"k": None}, [1, "a"]]}
+    assert decoded(msg) == msg
+
+
+def test_float_subclasses_are_sent_as_floats_as_json_dumps_did():
+    assert decoded({"msgtype": "x", "out": [Weight(1.5)]}) == {"msgtype": "x", "out": [1.5]}
+
+
+def test_integer_keys_become_strings_as_upstream():
+    assert decoded({"msgtype": "x", "map": {1: "a"}}) == {"msgtype": "x", "map": {"1": "a"}}
+
+
+def test_values_json_cannot_carry_raise_type_error():
+    with pytest.raises(TypeError):
+        encode_payload({"msgtype": "x", "out": [b"bytes"]})
