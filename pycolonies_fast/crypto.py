@@ -66,6 +66,11 @@ class _Scratch(threading.local):
 
 _scratch = _Scratch()
 
+# Looked up once: attribute access on cffi's ``lib``/``ffi`` costs more than a signature's hashing.
+_pfc_sign = lib.pfc_sign
+_pfc_id = lib.pfc_id
+_c_string = ffi.string
+
 
 def _fail(status: int) -> ValueError:
     # Messages name the problem, never the key or signature itself.
@@ -92,40 +97,43 @@ def _message_bytes(message: str | bytes) -> bytes:
 
 def sign_bytes(message: bytes, prvkey: str) -> bytes:
     """Sign SHA3-256(message); the signature as 130 lowercase hex ASCII bytes (the fast path for RPCs)."""
+    try:
+        key = prvkey.encode()
+    except (AttributeError, UnicodeEncodeError):
+        key = _hex_text(prvkey, "private key")
     out = _scratch.signature
-    key = _hex_text(prvkey, "private key")
-    status = lib.pfc_sign(message, len(message), key, len(key), out)
+    status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         raise _fail(status)
-    return ffi.string(out, 130)
+    return _c_string(out, 130)
 
 
 def sign(data: str | bytes, prvkey: str) -> str:
     """Sign a message (str is UTF-8 encoded, as upstream does) with a hex private key."""
     try:  # the common case, str and str, without helper calls: this is the hottest path
-        message = data.encode("utf-8")  # type: ignore[union-attr]  # bytes take the except branch
-        key = prvkey.encode("utf-8", "replace")
-    except AttributeError:
+        message = data.encode()  # type: ignore[union-attr]  # bytes take the except branch
+        key = prvkey.encode()
+    except (AttributeError, UnicodeEncodeError):
         message = _message_bytes(data)
         key = _hex_text(prvkey, "private key")
     out = _scratch.signature
-    status = lib.pfc_sign(message, len(message), key, len(key), out)
+    status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         raise _fail(status)
-    return ffi.string(out, 130).decode("ascii")
+    return _c_string(out, 130).decode()
 
 
 def id_of(prvkey: str) -> str:
     """The Colonies id of a private key: SHA3-256 of its uncompressed public key's hex text."""
     try:
-        key = prvkey.encode("utf-8", "replace")
-    except AttributeError:
+        key = prvkey.encode()
+    except (AttributeError, UnicodeEncodeError):
         key = _hex_text(prvkey, "private key")
     out = _scratch.digest
-    status = lib.pfc_id(key, len(key), out)
+    status = _pfc_id(key, len(key), out)
     if status:
         raise _fail(status)
-    return ffi.string(out, 64).decode("ascii")
+    return _c_string(out, 64).decode()
 
 
 def recover_id(message: str | bytes, signature: str) -> str:
