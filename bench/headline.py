@@ -304,8 +304,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
     parser.add_argument("--realistic", action="store_true",
                         help="announce the function (add_function) and close with output = args")
-    parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "headline.json",
-                        help="JSON output path (default bench/results/headline.json)")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="JSON output path (default bench/results/headline.json, "
+                             "with --short bench/results/headline-short.json)")
     parser.add_argument("--update-results", action="store_true",
                         help=f"replace the '{SECTION[3:]}' section of bench/RESULTS.md")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
@@ -316,6 +317,8 @@ def run(args: argparse.Namespace) -> int:
     """Run the benchmark as configured by ``add_arguments``; print the table; 0 on success."""
     if args.short:
         args.processes, args.runs = 200, 1
+    if args.json is None:
+        args.json = REPO / "bench" / "results" / ("headline-short.json" if args.short else "headline.json")
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if set(args.modes) - {"exclusive", "distributed"} or args.processes < 1 or args.runs < 1:
         raise SystemExit("--modes takes exclusive and/or distributed; -n and --runs must be positive")
