@@ -16,6 +16,11 @@ Design notes (measured against the dev server, Colonies v1.9.12, in both assign 
   either way with 4 workers), so there is no reason to register more executors.
 * "No process available" (404) is the normal reply to a long poll: assign again. Connection errors
   back off exponentially with jitter; so do other server refusals (e.g. a paused colony).
+* While its PostgreSQL restarts the server refuses everything with the driver's error under
+  400/403/500, and may assign a process and then answer the assign with such an error. So a
+  refused close/fail is retried (executor_report.py: only a 404 means "removed"; a close still
+  refused after ``refusal_patience`` becomes a fail), and after a refused assign a worker reclaims
+  the processes RUNNING on this executor that no worker holds and runs them (executor_core.py).
 * Workers assign with ``assign_raw``: a process the ``Process`` model rejects (api-contract §e.3,
   e.g. kwargs with non-string values) is assigned to us all the same, so it is failed at once
   with "process could not be parsed: ..." rather than left RUNNING until the executor exits.
@@ -45,7 +50,7 @@ from typing import Any, TypeVar, overload
 
 from .executor_core import SHUTDOWN_REASON, RunnerCore, RunStats
 from .executor_dispatch import Function, Outcome, ProcessContext, call_function
-from .executor_report import Reporter
+from .executor_report import RUNNING, Reporter
 from .executor_steps import drive
 from .models import Process
 
@@ -227,6 +232,9 @@ class Executor(RunnerCore):
 
     def _report(self, processid: str, outcome: Outcome) -> str:
         return self._reporter.report(processid, outcome)
+
+    def _list_running(self) -> list[dict[str, Any]] | None:
+        return self.client.list_processes(self.colonyname, 100, RUNNING, self._prvkey)
 
     def _fail_orphans(self, skip: set[str]) -> list[str]:
         return self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON)

@@ -10,7 +10,13 @@ runner supplies the I/O the steps ask for, blocking (``drive``) or awaited (``ad
 * ``_pause(seconds)``: wait before retrying, ending early when the run stops;
 * ``_execute(function, process, deadline)``: run the function, its ``Outcome``;
 * ``_report(processid, outcome)``: close or fail it (the reporter's verdict);
+* ``_list_running()``: the colony's RUNNING processes (dicts, at most 100: the server's limit);
 * ``_fail_orphans(skip)``: fail what is still RUNNING on this executor (the ids).
+
+An assign the server refuses with anything but "no process available" (404) may have assigned a
+process all the same: while its database restarts the server can write the assignment and then
+answer with the driver's error. After such a refusal a worker reclaims, before its next assign,
+the processes RUNNING on this executor that no worker holds (``orphans``) and runs them.
 
 Registration's steps are client calls (``Do("add_executor", ...)``), done on the client itself.
 """
@@ -31,7 +37,7 @@ from pydantic import ValidationError
 from .crypto import Crypto
 from .errors import ColoniesConnectionError, ServerError
 from .executor_dispatch import Function, Outcome, deadline_of, unknown_function
-from .executor_report import Backoff, ReporterCore
+from .executor_report import Backoff, ReporterCore, orphans
 from .executor_steps import Do, Steps
 from .models import Process
 
@@ -42,6 +48,8 @@ log = logging.getLogger("pycolonies_fast.executor")
 SHUTDOWN_REASON = "executor shutting down: the process did not finish within the grace period"
 #: At most this many of the model's complaints go into the reason a process is failed with.
 MAX_PARSE_PROBLEMS = 5
+#: The ids of this many recently finished processes are kept, so a reclaim never runs one again.
+RECENTLY_FINISHED = 10_000
 
 
 @dataclass
@@ -132,6 +140,9 @@ class RunnerCore:
         self.stats = RunStats()
         self._inflight: dict[str, str] = {}  # processid -> "running", "reporting" or "failed-at-shutdown"
         self._abandoned: set[str] = set()
+        self._finished_ids: dict[str, None] = {}  # the last RECENTLY_FINISHED processes handled, oldest first
+        self._reclaim_wanted = 0  # refused assigns so far (each may have assigned a process) ...
+        self._reclaim_done = 0  # ... and how many of them a successful reclaim has covered
         self._slots: float = math.inf
 
     def stop(self) -> None:
@@ -162,11 +173,19 @@ class RunnerCore:
         self._hurry.clear()
         self._reporter.hard_deadline = math.inf
         self._slots = math.inf if max_processes is None else max_processes
+        self._reclaim_wanted = self._reclaim_done = 0
 
     def _worker_steps(self) -> Steps[None]:
         """One worker: assign, run, report, until stopping or out of slots."""
         backoff = Backoff()
-        while not self._stopping.is_set() and self._take_slot():
+        while not self._stopping.is_set():
+            if self._reclaim_wanted > self._reclaim_done:
+                if not (yield from self._reclaim_steps(backoff)):
+                    continue
+                if self._stopping.is_set():
+                    break
+            if not self._take_slot():
+                break
             try:
                 processid, work = read_assignment((yield Do("_assign")))
             except ServerError as exc:
@@ -174,6 +193,8 @@ class RunnerCore:
                 if exc.status == 404:  # nothing to do within the long poll: ask again
                     backoff.reset()
                     continue
+                with self._lock:
+                    self._reclaim_wanted += 1  # it may have assigned a process all the same
                 yield from self._back_off(backoff, f"the server refused to assign (status {exc.status}: {exc})")
                 continue
             except Exception as exc:  # noqa: BLE001 - connection errors, replies that are not a process
@@ -187,15 +208,60 @@ class RunnerCore:
             except Exception:
                 log.exception("process %s: unexpected error; it is failed at exit if still running", processid)
 
+    def _reclaim_steps(self, backoff: Backoff) -> Steps[bool]:
+        """Run the processes RUNNING on this executor that no worker holds (an assign the server
+        refused after assigning); False if they could not be listed (after backing off)."""
+        with self._lock:
+            wanted = self._reclaim_wanted
+        try:
+            running = yield Do("_list_running")
+        except ColoniesConnectionError as exc:
+            yield from self._back_off(backoff, f"could not look for processes assigned by a refused assign: {exc}")
+            return False
+        with self._lock:
+            self._reclaim_done = max(self._reclaim_done, wanted)
+        for process in running or ():
+            pid = process["processid"]
+            if self._stopping.is_set() or not self._claim(pid, process):
+                continue
+            try:
+                work: Process | Outcome = read_assignment(process)[1]
+            except Exception as exc:  # noqa: BLE001 - a reply without a process id cannot be listed as ours
+                work = Outcome.failure(f"process could not be parsed: {exc}")
+            log.warning("process %s: assigned to this executor by a refused assign; running it", pid)
+            try:
+                yield from self._handle_steps(pid, work, claimed=True)
+            except Exception:
+                log.exception("process %s: unexpected error; it is failed at exit if still running", pid)
+        return True
+
+    def _claim(self, pid: str, process: dict[str, Any]) -> bool:
+        """Take a listed process to run it: ours, held by no worker, not finished here, and a slot free."""
+        with self._lock:
+            skip = self._inflight.keys() | self._abandoned | self._finished_ids.keys()
+            if not orphans([process], self.executorid, skip):
+                return False
+            if self._slots <= 0:
+                log.warning("process %s: assigned to this executor by a refused assign, but the run takes "
+                            "no more processes; it is failed at exit", pid)
+                return False
+            self._slots -= 1
+            self._inflight[pid] = "running"
+            self.stats.assigned += 1
+            return True
+
     def _back_off(self, backoff: Backoff, problem: str) -> Steps[None]:
         delay = backoff.next()
         log.warning("%s; retrying in %.2f s", problem, delay)
         yield Do("_pause", delay)
 
-    def _handle_steps(self, pid: str, work: Process | Outcome) -> Steps[None]:
+    def _handle_steps(self, pid: str, work: Process | Outcome, claimed: bool = False) -> Steps[None]:
         """Run one assigned process (or take the failure ``read_assignment`` found) and report it,
-        unless the shutdown has failed it already."""
-        self._started(pid)
+        unless the shutdown has failed it already. ``claimed``: ``_claim`` has marked it in flight."""
+        if not self._started(pid, claimed):  # a reclaim took it between its assign and now
+            self._give_back_slot()
+            return
+        remember = True
         try:
             if isinstance(work, Outcome):
                 log.error("process %s: %s; failing it", pid, work.errors[0])
@@ -211,23 +277,37 @@ class RunnerCore:
                 with self._lock:
                     self._abandoned.add(pid)
                     self.stats.abandoned += 1
+                remember = False  # the server releases it, and may assign it to us again
                 return
             with self._lock:
                 if self._inflight.get(pid) != "running":  # the shutdown has failed it already
                     return
                 self._inflight[pid] = "reporting"
-            self._count((yield Do("_report", pid, outcome)))
+            verdict = yield Do("_report", pid, outcome)
+            remember = verdict != "lost"  # "lost": released, it may come back
+            self._count(verdict)
         finally:
-            self._finished(pid)
+            self._finished(pid, remember)
 
-    def _started(self, pid: str) -> None:
+    def _started(self, pid: str, claimed: bool = False) -> bool:
+        """Mark ``pid`` in flight (``claimed``: ``_claim`` did); False if another worker has it or had it."""
+        if claimed:
+            return True
         with self._lock:
+            if pid in self._inflight or pid in self._finished_ids:
+                return False
             self._inflight[pid] = "running"
             self.stats.assigned += 1
+            return True
 
-    def _finished(self, pid: str) -> None:
+    def _finished(self, pid: str, remember: bool = True) -> None:
+        """``pid`` is no longer in flight; ``remember``: no reclaim may run it again."""
         with self._lock:
             self._inflight.pop(pid, None)
+            if remember:
+                self._finished_ids[pid] = None
+                if len(self._finished_ids) > RECENTLY_FINISHED:
+                    del self._finished_ids[next(iter(self._finished_ids))]
 
     def _take_slot(self) -> bool:
         with self._lock:

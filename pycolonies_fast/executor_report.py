@@ -4,6 +4,14 @@
 they may have reached the server. Here they are retried after a connection error; if a retry is
 then refused, ``get_process`` tells whether the earlier attempt had in fact arrived.
 
+A refusal is not final at once: while its database restarts the server answers with the driver's
+error (``pq: the database system is shutting down``) under status 400, 403 or 500, which a status
+cannot tell from a real refusal. So only a 404 from ``get_process`` means "removed" (any other
+error of the lookup is retried like a connection error), and a refused close or fail of a process
+``get_process`` shows still RUNNING on this executor is retried (with backoff) until it has been
+refused ``MIN_REFUSALS`` times over at least ``refusal_patience`` seconds; only then is a close
+turned into a fail, or a fail given up as "unreported".
+
 The rules are written once, as steps (``ReporterCore``, executor_steps.py); ``Reporter`` does their
 I/O with a blocking client, ``AsyncReporter`` (aio/executor_report.py) awaits it.
 """
@@ -22,11 +30,14 @@ from .executor_dispatch import Outcome
 from .executor_steps import Do, Steps, drive
 from .models import Process
 
-__all__ = ["Backoff", "Reporter", "ReporterCore", "orphans", "refusal_verdict"]
+__all__ = ["Backoff", "Refusals", "Reporter", "ReporterCore", "orphans", "refusal_verdict"]
 
 log = logging.getLogger("pycolonies_fast.executor")
 
 RUNNING, SUCCESSFUL, FAILED = 1, 2, 3
+#: A refusal of a process still RUNNING on this executor is final only after this many refusals
+#: (and ``ReporterCore.refusal_patience`` seconds): the earlier ones may be a database hiccup.
+MIN_REFUSALS = 3
 
 
 class Backoff:
@@ -71,20 +82,48 @@ def orphans(running: Iterable[dict[str, Any]] | None, executorid: str, skip: set
     ]
 
 
+class Refusals:
+    """How long a close/fail of a process still RUNNING on this executor has been refused.
+
+    ``final(now)`` counts one more refusal and says whether it is final: at least ``MIN_REFUSALS``
+    of them, the first at least ``patience`` seconds ago. Earlier ones are retried: while its
+    database restarts the server refuses everything with the driver's error.
+    """
+
+    def __init__(self, patience: float) -> None:
+        self.patience = patience
+        self.count = 0
+        self.since: float | None = None
+
+    def final(self, now: float) -> bool:
+        self.count += 1
+        if self.since is None:
+            self.since = now
+        return self.count >= MIN_REFUSALS and now - self.since >= self.patience
+
+    def reset(self) -> None:
+        self.count = 0
+        self.since = None
+
+
 class ReporterCore:
     """The reporting rules for one executor identity, as steps; the subclasses do their I/O.
 
-    A close/fail is retried through connection errors until ``timeout`` seconds after the first
+    A close/fail is retried through connection errors, and through refusals that may be a database
+    hiccup (module docstring; ``refusal_patience`` seconds), until ``timeout`` seconds after the first
     attempt, or ``hard_deadline`` (monotonic; the executor sets it when shutting down), and the
     log says so when it gives up. Steps: ``Do("_call", method, *args)`` (a client method) and
     ``Do("_sleep", seconds)``.
     """
 
-    def __init__(self, client: Any, executorid: str, prvkey: str, timeout: float = 60.0) -> None:
+    def __init__(
+        self, client: Any, executorid: str, prvkey: str, timeout: float = 60.0, refusal_patience: float = 5.0
+    ) -> None:
         self.client = client
         self.executorid = executorid
         self._prvkey = prvkey
         self.timeout = timeout
+        self.refusal_patience = refusal_patience
         self.hard_deadline = math.inf
 
     def report_steps(self, processid: str, outcome: Outcome) -> Steps[str]:
@@ -92,6 +131,7 @@ class ReporterCore:
         output, errors = outcome.output, (None if outcome.ok else outcome.errors)
         give_up = time.monotonic() + self.timeout
         backoff = Backoff()
+        refusals = Refusals(self.refusal_patience)
         while True:
             action = "close" if errors is None else "fail"
             try:
@@ -106,13 +146,21 @@ class ReporterCore:
             except ServerError as exc:
                 try:
                     verdict = yield from self._after_refusal(processid, action, exc)
-                except ColoniesConnectionError as lookup_error:
+                except ColoniesConnectionError as lookup_error:  # not a 404: the server may be the trouble
                     problem: Exception = lookup_error
                 else:
-                    if verdict == "retry-as-fail":
+                    if verdict not in ("retry-as-fail", "unreported"):
+                        return verdict
+                    problem = exc  # still ours and RUNNING: retry the same action ...
+                    if refusals.final(time.monotonic()):  # ... unless the refusal persists
+                        if verdict == "unreported":
+                            log.error("process %s: the server refused to fail it: %s", processid, exc)
+                            return verdict
+                        log.warning("process %s: the server keeps refusing to close it (%s); failing it",
+                                    processid, exc)
                         errors = [f"the server refused to close the process: {exc}"]
+                        refusals.reset()
                         continue
-                    return verdict
             except ColoniesConnectionError as exc:
                 problem = exc
             delay = backoff.next()
@@ -126,15 +174,19 @@ class ReporterCore:
             yield Do("_sleep", delay)
 
     def _after_refusal(self, processid: str, action: str, refusal: ServerError) -> Steps[str]:
-        """Decide what a refused close/fail means by looking at the process on the server."""
+        """Decide what a refused close/fail means by looking at the process on the server.
+
+        Only a 404 means the process was removed; any other error of ``get_process`` is raised (the
+        caller retries: while its database restarts the server refuses lookups too).
+        """
         try:
             process = yield Do("_call", "get_process", processid, self._prvkey)
-        except ServerError:
+        except ServerError as exc:
+            if exc.status != 404:
+                raise
             process = None  # removed meanwhile
         verdict = refusal_verdict(process, self.executorid, action)
-        if verdict == "unreported":
-            log.error("process %s: the server refused to fail it: %s", processid, refusal)
-        elif verdict == "lost":
+        if verdict == "lost":
             state = "gone" if process is None else f"state {process.state}"
             log.warning(
                 "process %s: the server refused to %s it (%s) and it is no longer ours (%s): "

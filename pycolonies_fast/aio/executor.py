@@ -35,6 +35,7 @@ from typing import Any
 
 from ..executor_core import SHUTDOWN_REASON, RunnerCore, RunStats
 from ..executor_dispatch import Function, Outcome, call_function
+from ..executor_report import RUNNING
 from ..executor_steps import adrive
 from ..models import Process
 from .executor_context import AsyncProcessContext, call_async_function
@@ -170,12 +171,14 @@ class AsyncExecutor(RunnerCore):
             await asyncio.gather(*workers, return_exceptions=True)
         await adrive(self._fail_orphans_steps(), self)
 
-    def _started(self, pid: str) -> None:
-        super()._started(pid)
-        self._tasks[pid] = asyncio.current_task()  # type: ignore[assignment]
+    def _started(self, pid: str, claimed: bool = False) -> bool:
+        started = super()._started(pid, claimed)
+        if started:
+            self._tasks[pid] = asyncio.current_task()  # type: ignore[assignment]
+        return started
 
-    def _finished(self, pid: str) -> None:
-        super()._finished(pid)
+    def _finished(self, pid: str, remember: bool = True) -> None:
+        super()._finished(pid, remember)
         self._tasks.pop(pid, None)
 
     # The I/O of the steps (see executor_core.py).
@@ -202,6 +205,9 @@ class AsyncExecutor(RunnerCore):
 
     async def _report(self, processid: str, outcome: Outcome) -> str:
         return await self._reporter.report(processid, outcome)
+
+    async def _list_running(self) -> list[dict[str, Any]] | None:
+        return await self.client.list_processes(self.colonyname, 100, RUNNING, self._prvkey)
 
     async def _fail_orphans(self, skip: set[str]) -> list[str]:
         return await self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON)

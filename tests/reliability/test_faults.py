@@ -122,8 +122,8 @@ def test_executor_survives_a_server_kill_and_restart(fault_server, fault_colony,
     assert any("Connection refused" in record.getMessage() for record in caplog.records)  # the fault was felt
 
 
-@pytest.mark.xfail(reason="executor bug (docs/errors.md §6 gap 1): refusals caused by the database restart are "
-                          "taken as final, so results are dropped and processes failed at exit; remove once fixed")
-def test_executor_survives_a_postgresql_restart(fault_server, fault_colony):
-    with fault_server.client(timeout=30) as client:
+def test_executor_survives_a_postgresql_restart(fault_server, fault_colony, caplog):
+    with fault_server.client(timeout=30) as client, caplog.at_level(logging.WARNING, "pycolonies_fast.executor"):
         run_with_fault(fault_server, client, fault_colony, fault_server.restart_postgres)
+    assert any("pq: " in record.getMessage() or "dial tcp" in record.getMessage()
+               for record in caplog.records)  # the fault was felt
