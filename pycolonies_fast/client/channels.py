@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 from typing import Any
 
+from ..errors import ReplyError
 from ._base import ClientCore
 from ._steps import Call, Steps, rpc
 
@@ -19,15 +20,37 @@ Payload = str | bytes | bytearray | memoryview | list[int]
 
 
 def decode_entries(entries: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
-    """Turn each entry's truthy `payload` into bytes (base64 str or int list), in place."""
-    for entry in entries or ():
+    """Turn each entry's truthy `payload` into bytes (base64 str or int list), in place.
+
+    Entries that are not a list of objects, and payloads that are neither a base64 string nor a
+    list of byte values, raise ``ReplyError`` (the server sent something else than channel entries).
+    """
+    if entries is None:
+        return None
+    if not isinstance(entries, list):
+        raise ReplyError(f"malformed channel entries: expected a list, got {_shown(entries)}")
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            raise ReplyError(f"malformed channel entry {index}: expected an object, got {_shown(entry)}")
         payload = entry.get("payload")
-        if payload:
+        if not payload:
+            continue
+        try:
             if isinstance(payload, list):
                 entry["payload"] = bytes(payload)
             elif isinstance(payload, str):
                 entry["payload"] = base64.b64decode(payload)
+            else:
+                raise TypeError(f"expected a base64 string or a list of byte values, got {_shown(payload)}")
+        except (TypeError, ValueError) as exc:  # binascii.Error is a ValueError; bytes() of a bad list
+            raise ReplyError(f"malformed payload of channel entry {index}: {exc}") from exc
     return entries
+
+
+def _shown(value: Any) -> str:
+    """A value's type and the start of its repr, for a message."""
+    text = repr(value)
+    return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
 
 
 def _payload_bytes(payload: Payload) -> bytes:

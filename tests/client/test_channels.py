@@ -11,7 +11,7 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.client.channels import decode_entries
 from pycolonies_fast.crypto import Crypto
-from pycolonies_fast.errors import ColoniesError
+from pycolonies_fast.errors import ColoniesError, ReplyError
 from pycolonies_fast.funcspec import func_spec
 
 
@@ -31,6 +31,24 @@ def test_decode_entries_offline():
         {"sequence": 1},
     ]
     assert decode_entries(None) is None
+
+
+@pytest.mark.parametrize(("entries", "message"), [
+    ("-> $?", "expected a list, got str"),
+    ({"payload": "aGk="}, "expected a list, got dict"),
+    ([1], "entry 0: expected an object, got int"),
+    ([{"payload": "aGk="}, None], "entry 1: expected an object, got NoneType"),
+    ([{"payload": "aGk"}], "payload of channel entry 0: Incorrect padding"),
+    ([{"payload": "h\u00e9"}], "payload of channel entry 0"),
+    ([{"payload": [256]}], "payload of channel entry 0: bytes must be in range(0, 256)"),
+    ([{"payload": ["a"]}], "payload of channel entry 0"),
+    ([{"payload": 5}], "expected a base64 string or a list of byte values, got int 5"),
+    ([{"payload": {"a": 1}}], "got dict"),
+])
+def test_decode_entries_malformed_is_a_reply_error_offline(entries, message):
+    with pytest.raises(ReplyError, match="malformed") as info:
+        decode_entries(entries)
+    assert message in str(info.value)
 
 
 def test_append_rejects_non_iterable_payload_offline():

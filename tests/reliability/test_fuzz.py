@@ -75,8 +75,6 @@ def test_decode_envelope_raises_only_reply_errors(body):
     assert isinstance(error, bool)
 
 
-@pytest.mark.xfail(strict=True, reason="decode_entries: AttributeError/TypeError/binascii.Error on malformed "
-                   "entries, e.g. b'{\"payload\":\"Ii0+ICQ/0Ig/Ig==\"}' (reported in issue #7)")
 @FUZZ
 @given(body=reply_bodies)
 def test_channel_frames_raise_only_typed_errors(body):
