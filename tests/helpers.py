@@ -6,6 +6,9 @@ package). The fixtures built on them are in tests/conftest.py.
 
 from __future__ import annotations
 
+import socket
+import ssl
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -80,3 +83,60 @@ def submit_raw(client: Any, colonyname: str, executortype: str, prvkey: str, fun
 def get_raw(client: Any, processid: str, prvkey: str) -> dict[str, Any]:
     """A process as the server sends it (``get_process`` without the ``Process`` model)."""
     return client._rpc({"msgtype": "getprocessmsg", "processid": processid}, prvkey)
+
+
+class Forwarder:
+    """A TCP forwarder 127.0.0.1:port -> target (``port`` 0: any free one, in ``.port``).
+
+    Started late, it stands in for a server coming back; with ``tls`` (a server-side context) it
+    terminates TLS in front of a plain server. Each connection gets its own upstream connection.
+    """
+
+    def __init__(self, port: int, target: tuple[str, int], tls: ssl.SSLContext | None = None) -> None:
+        self.target = target
+        self._tls = tls
+        self._server = socket.create_server(("127.0.0.1", port))
+        self.port: int = self._server.getsockname()[1]
+        self._closed = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._closed = True
+        self._server.close()
+
+    def _accept(self) -> None:
+        while not self._closed:
+            try:
+                conn, _ = self._server.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            if self._tls is not None:
+                conn.settimeout(10)
+                conn = self._tls.wrap_socket(conn, server_side=True)
+                conn.settimeout(None)
+            upstream = socket.create_connection(self.target)
+        except OSError:  # the client refused our certificate (ssl.SSLError is an OSError), or no server
+            conn.close()
+            return
+        for src, dst in ((conn, upstream), (upstream, conn)):
+            src.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            threading.Thread(target=pipe, args=(src, dst), daemon=True).start()
+
+
+def pipe(src: socket.socket, dst: socket.socket) -> None:
+    """Copy ``src`` to ``dst`` until either ends; then shut both down."""
+    try:
+        while data := src.recv(65536):
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        for sock in (src, dst):
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass

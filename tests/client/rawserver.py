@@ -1,4 +1,6 @@
-"""A scripted loopback HTTP(S) server for transport tests: each request gets the next scripted action."""
+"""A scripted loopback HTTP(S) server for transport tests: each request gets the next scripted action.
+
+tests/reliability/stub.py builds its stub on it (other actions, same server)."""
 
 from __future__ import annotations
 
@@ -39,6 +41,12 @@ class RawServer:
         self._stop = True
         self._listener.close()
 
+    def __enter__(self) -> RawServer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def _accept_loop(self) -> None:
         while not self._stop:
             try:
@@ -57,7 +65,7 @@ class RawServer:
                 return
         with conn:
             while True:
-                request = _read_request(conn)
+                request = read_request(conn)
                 if request is None:
                     return
                 self.requests.append(request)
@@ -79,22 +87,26 @@ class RawServer:
                     time.sleep(0.002)
 
 
-def _read_request(conn: socket.socket) -> bytes | None:
+def read_request(conn: socket.socket) -> bytes | None:
+    """One request (head and Content-Length body) from ``conn``; None if the client went away."""
     data = b""
-    while b"\r\n\r\n" not in data:
-        more = conn.recv(65536)
-        if not more:
-            return None
-        data += more
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = 0
-    for line in head.split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            length = int(value)
-    while len(body) < length:
-        more = conn.recv(65536)
-        if not more:
-            return None
-        body += more
+    try:
+        while b"\r\n\r\n" not in data:
+            more = conn.recv(65536)
+            if not more:
+                return None
+            data += more
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(body) < length:
+            more = conn.recv(65536)
+            if not more:
+                return None
+            body += more
+    except OSError:
+        return None
     return head + b"\r\n\r\n" + body

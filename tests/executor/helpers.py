@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import socket
-import threading
 from typing import Any
 
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import eventually, unique
+from tests.helpers import Forwarder, eventually, unique
 
 __all__ = ["Forwarder", "eventually", "free_port", "new_executor", "submit"]
 
@@ -32,41 +31,3 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-class Forwarder:
-    """A TCP forwarder 127.0.0.1:port -> target, started late to stand in for a server coming back."""
-
-    def __init__(self, port: int, target: tuple[str, int]) -> None:
-        self.port, self.target = port, target
-        self._server = socket.create_server(("127.0.0.1", port), reuse_port=False)
-        self._closed = False
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while not self._closed:
-            try:
-                conn, _ = self._server.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(self.target)
-            for a, b in ((conn, upstream), (upstream, conn)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-
-    def close(self) -> None:
-        self._closed = True
-        self._server.close()

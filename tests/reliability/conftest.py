@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import ssl
 import subprocess
-import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +21,7 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
+from tests.helpers import Forwarder
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_SERVER = REPO / "scripts" / "dev-server"
@@ -122,56 +121,16 @@ def fault_colony(fault_server: FaultServer, fault_client: Colonies) -> Iterator[
     fault_client.del_colony(colony.name, fault_server.server_prvkey)
 
 
-class TlsProxy:
+class TlsProxy(Forwarder):
     """HTTPS and WSS in front of the fault instance: terminates TLS with a self-signed certificate
     and pipes the bytes to the server. (Colonies v1.9.12 accepts --tlscert/--tlskey but serves
     plain HTTP regardless, so TLS in front of it is the only way to test against the real server.)"""
 
     def __init__(self, cert: str, key: str, target: tuple[str, int]) -> None:
-        self.cert, self.target = cert, target
-        self._context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        self._context.load_cert_chain(cert, key)
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def close(self) -> None:
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
-    def _serve(self, conn: socket.socket) -> None:
-        try:
-            conn.settimeout(10)
-            tls = self._context.wrap_socket(conn, server_side=True)
-            tls.settimeout(None)
-            upstream = socket.create_connection(self.target)
-        except OSError:  # the client refused our certificate (ssl.SSLError is an OSError)
-            conn.close()
-            return
-        for pair in ((tls, upstream), (upstream, tls)):
-            pair[0].setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            threading.Thread(target=_pipe, args=pair, daemon=True).start()
-
-
-def _pipe(src: socket.socket, dst: socket.socket) -> None:
-    try:
-        while data := src.recv(65536):
-            dst.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for sock in (src, dst):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert, key)
+        super().__init__(0, target, tls=context)
+        self.cert = cert
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
 """A scripted loopback HTTP stub for bad-reply and timeout tests: each request gets the next action.
 
+Built on tests/client/rawserver.py (the same server; these actions may be callables on the socket).
+
 Sockets use TCP_NODELAY, so small pieces are not held back by Nagle's algorithm (server-setup.md).
 """
 
@@ -8,10 +10,11 @@ from __future__ import annotations
 import base64
 import json
 import socket
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
+
+from tests.client.rawserver import RawServer, read_request
 
 #: An action: reply bytes, or a callable ``(conn) -> None`` that does what it likes with the socket.
 Action = bytes | Callable[[socket.socket], None]
@@ -49,38 +52,24 @@ def partial(head_length: int, sent: bytes, then: str = "close") -> Callable[[soc
     return act
 
 
-class Stub:
-    """Serves the scripted actions in order on 127.0.0.1:<port>; after the script: hang up."""
+class Stub(RawServer):
+    """Serves the scripted actions in order on 127.0.0.1:<port>; after the script: hang up.
+
+    ``requests`` holds the requests read, ``connections`` counts the connections accepted.
+    """
 
     def __init__(self, actions: list[Action]) -> None:
-        self.actions = list(actions)
-        self.requests = 0
-        self.connections = 0
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port: int = self._listener.getsockname()[1]
-        self._threads: list[threading.Thread] = []
-        threading.Thread(target=self._accept, daemon=True).start()
+        super().__init__(list(actions))
 
     def __enter__(self) -> Stub:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
-
     def _serve(self, conn: socket.socket) -> None:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        conn.settimeout(30)
         with conn:
-            while _read_request(conn):
-                self.requests += 1
+            while (request := read_request(conn)) is not None:
+                self.requests.append(request)
                 if not self.actions:
                     return
                 action = self.actions.pop(0)
@@ -91,32 +80,6 @@ class Stub:
                     conn.sendall(action)
                 except OSError:
                     return
-
-
-def _read_request(conn: socket.socket) -> bool:
-    """Read one request (head and Content-Length body); False if the client went away."""
-    data = b""
-    conn.settimeout(30)
-    try:
-        while b"\r\n\r\n" not in data:
-            more = conn.recv(65536)
-            if not more:
-                return False
-            data += more
-        head, _, body = data.partition(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        while len(body) < length:
-            more = conn.recv(65536)
-            if not more:
-                return False
-            body += more
-    except OSError:
-        return False
-    return True
 
 
 def elapsed(fn: Callable[[], Any]) -> tuple[float, BaseException | None]:

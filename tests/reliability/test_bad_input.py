@@ -30,7 +30,7 @@ def offline(call: Callable[[Colonies], Any], error: type[BaseException]) -> Base
     with Stub([]) as stub, Colonies("127.0.0.1", stub.port, timeout=2, retries=0) as client:
         with pytest.raises(error) as info:
             call(client)
-        assert stub.requests == 0 and stub.connections == 0, "the bad input reached the network"
+        assert stub.requests == [] and stub.connections == 0, "the bad input reached the network"
     return info.value
 
 
