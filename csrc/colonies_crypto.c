@@ -114,6 +114,16 @@ static int id_of_public_key(const secp256k1_pubkey *pubkey, unsigned char id[32]
     return PFC_OK;
 }
 
+/* The id of a public key as 64 lowercase hex characters. */
+static int write_id_hex(const secp256k1_pubkey *pubkey, char *out_hex64)
+{
+    unsigned char id[32];
+    int status = id_of_public_key(pubkey, id);
+    if (status == PFC_OK)
+        to_hex(id, sizeof id, out_hex64);
+    return status;
+}
+
 /* Parse a 130-hex-character r||s||recid signature and recover the signer's public key from
  * SHA3-256(message), rejecting what the server rejects (bad recid, high s). */
 static int recover_signer(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
@@ -217,7 +227,6 @@ int pfc_sign(const char *message, size_t message_len, const char *key_hex, size_
 int pfc_id(const char *key_hex, size_t key_len, char *out_hex64)
 {
     unsigned char key[32];
-    unsigned char id[32];
     secp256k1_pubkey pubkey;
 
     if (context == NULL)
@@ -227,29 +236,22 @@ int pfc_id(const char *key_hex, size_t key_len, char *out_hex64)
     if (status == PFC_OK && !secp.pubkey_create(context, &pubkey, key))
         status = secp.seckey_verify(context, key) ? PFC_ERR_LIBRARY : PFC_ERR_KEY_RANGE;
     memset(key, 0, sizeof key);
-    if (status == PFC_OK)
-        status = id_of_public_key(&pubkey, id);
     if (status != PFC_OK)
         return status;
-    to_hex(id, sizeof id, out_hex64);
-    return PFC_OK;
+    return write_id_hex(&pubkey, out_hex64);
 }
 
 int pfc_recover_id(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
                    char *out_hex64)
 {
     secp256k1_pubkey pubkey;
-    unsigned char id[32];
 
     if (context == NULL)
         return PFC_ERR_NOT_READY;
     int status = recover_signer(message, message_len, sig_hex, sig_len, &pubkey);
-    if (status == PFC_OK)
-        status = id_of_public_key(&pubkey, id);
     if (status != PFC_OK)
         return status;
-    to_hex(id, sizeof id, out_hex64);
-    return PFC_OK;
+    return write_id_hex(&pubkey, out_hex64);
 }
 
 int pfc_verify(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
