@@ -6,41 +6,31 @@ sit beside this file; libsecp256k1 is not linked here, its functions are handed 
 """
 
 import os
+import re
 import sys
 
 from cffi import FFI
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-CDEF = """
-int pfc_init(const uintptr_t *functions, size_t count, const unsigned char *seed32);
-int pfc_sha3_256_hex(const char *message, size_t message_len, char *out_hex64);
-int pfc_sign(const char *message, size_t message_len, const char *key_hex, size_t key_len,
-             char *out_hex130);
-int pfc_id(const char *key_hex, size_t key_len, char *out_hex64);
-int pfc_recover_id(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
-                   char *out_hex64);
-int pfc_verify(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
-               const char *id_hex, size_t id_len);
+HEADER = os.path.join(HERE, "colonies_crypto.h")
 
-#define PFC_OK ...
-#define PFC_ERR_NOT_READY ...
-#define PFC_ERR_KEY_LENGTH ...
-#define PFC_ERR_KEY_HEX ...
-#define PFC_ERR_KEY_RANGE ...
-#define PFC_ERR_SIG_LENGTH ...
-#define PFC_ERR_SIG_HEX ...
-#define PFC_ERR_SIG_RECID ...
-#define PFC_ERR_SIG_INVALID ...
-#define PFC_ERR_SIG_HIGH_S ...
-#define PFC_ERR_ID_LENGTH ...
-#define PFC_ERR_ID_HEX ...
-#define PFC_ERR_LIBRARY ...
-#define PFC_FN_COUNT ...
-"""
+
+def cdef_from_header(path: str) -> str:
+    """The header's declarations as cffi's cdef takes them, so the API is written down once.
+
+    cdef has no preprocessor: the include guard and includes go, and each ``#define`` keeps its
+    name with ``...`` as value, which tells cffi to ask the compiler for it.
+    """
+    with open(path, encoding="utf-8") as header:
+        text = header.read()
+    text = re.sub(r"^\s*#\s*(ifndef|endif|include)\b.*$", "", text, flags=re.MULTILINE)
+    text = re.sub(r"^\s*#\s*define\s+PFC_COLONIES_CRYPTO_H\s*$", "", text, flags=re.MULTILINE)
+    return re.sub(r"^(\s*#\s*define\s+\w+)\s.*$", r"\1 ...", text, flags=re.MULTILINE)
+
 
 ffibuilder = FFI()
-ffibuilder.cdef(CDEF)
+ffibuilder.cdef(cdef_from_header(HEADER))
 ffibuilder.set_source(
     "pycolonies_fast._crypto",
     '#include "colonies_crypto.h"',
