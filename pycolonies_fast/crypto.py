@@ -79,19 +79,18 @@ def _fail(status: int) -> ValueError:
 
 def _hex_text(value: str, what: str) -> bytes:
     """ASCII bytes of a hex argument; anything else is left for the core to reject by length or digit."""
-    if value.__class__ is not str and not isinstance(value, str):
+    if not isinstance(value, str):
         raise TypeError(f"{what} must be a str of hex characters, not {type(value).__name__}")
     # "replace" keeps the text out of UnicodeEncodeError, whose args would carry the whole key.
     return value.encode("utf-8", "replace")
 
 
 def _message_bytes(message: str | bytes) -> bytes:
-    if message.__class__ is str:
+    """A message as bytes: str is UTF-8 encoded, as upstream does."""
+    if isinstance(message, str):
         return message.encode("utf-8")
     if isinstance(message, (bytes, bytearray, memoryview)):
         return bytes(message)
-    if isinstance(message, str):
-        return message.encode("utf-8")
     raise TypeError(f"message must be str or bytes, not {type(message).__name__}")
 
 
