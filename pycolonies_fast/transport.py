@@ -1,12 +1,15 @@
 """HTTP(S) transport: POST signed envelopes to ``/api`` over pooled keep-alive connections.
 
-Connections, TLS and the pool are urllib3's (``HTTPConnectionPool`` / ``HTTPSConnectionPool``):
-they connect, verify certificates, detect connections the server dropped and hand each thread
-its own connection. The request itself is one prebuilt byte string written with ``sendall`` and
-the reply is framed by the small HTTP/1.1 reader below. Client CPU per POST, measured against the
-real server (bench/RESULTS.md): urllib3's ``urlopen`` ~260 µs, ``conn.request``/``getresponse``
-~240 µs, this path ~60 µs (~33 µs against a minimal server). That is what keeps a whole RPC,
-signing and JSON included, near the 150 µs budget.
+Connections and TLS are urllib3's: an ``HTTPConnectionPool`` / ``HTTPSConnectionPool`` makes
+each connection (connect timeout, certificate verification, CA bundle). Idle keep-alive
+connections wait in a plain list (LIFO: the warmest first; ``list.pop``/``append`` are atomic,
+so threads never share one), and a connection the server closed while it was idle is noticed
+by a zero-timeout poll before reuse, as urllib3 does. The request is one prebuilt byte string
+written with ``sendall``; the reply is framed by the small HTTP/1.1 reader below, which takes
+the whole reply from the first ``recv`` when it is all there. Client CPU per POST, measured
+against the real server (bench/RESULTS.md): urllib3's ``urlopen`` ~260 µs,
+``conn.request``/``getresponse`` ~240 µs, this path ~45 µs (a raw socket ~30 µs). That is what
+keeps a whole RPC, signing and JSON included, near the 150 µs budget.
 
 Retry rule: a request is sent again only when it cannot have reached the server (connection
 refused, or the write failed on a reused connection). Calls marked idempotent may also be
@@ -17,11 +20,12 @@ attempts failed too; the client sets it to 0 and lets its failover (failover.py)
 
 from __future__ import annotations
 
+import re
+import select
 import socket
 import ssl
 import time
 from collections.abc import Callable
-from queue import Empty
 from typing import Any, cast
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
@@ -87,6 +91,8 @@ class Transport:
             self._pool = HTTPConnectionPool(
                 host, int(port), timeout=timeout, maxsize=maxsize, block=False, retries=False
             )
+        self._idle: list[HTTPConnection] = []
+        self._maxsize = maxsize
         self._where = f"{host}:{port}"
         host_header = f"[{host}]" if ":" in host and not host.startswith("[") else host
         self._head = (
@@ -118,26 +124,35 @@ class Transport:
 
     def close(self) -> None:
         """Close the idle pooled connections; later calls simply open new ones."""
-        queue = self._pool.pool
-        if queue is None:
-            return
-        drained = 0
-        while True:
+        while self._idle:
             try:
-                conn = queue.get(block=False)
-            except Empty:
+                self._idle.pop().close()
+            except IndexError:  # another thread took the last one
                 break
-            drained += 1
-            if conn is not None:
-                conn.close()
-        for _ in range(drained):
-            queue.put(None)
+
+    def _checkout(self) -> tuple[HTTPConnection, bool]:
+        """An idle connection that is still open (``True``: reused), else a new unconnected one."""
+        idle = self._idle
+        while idle:
+            try:
+                conn = idle.pop()
+            except IndexError:
+                break
+            sock = conn.sock
+            if sock is not None and not _readable(sock):
+                return conn, True
+            conn.close()  # closed by the server (or it sent something unasked): never reuse
+        return cast(HTTPConnection, self._pool._new_conn()), False
+
+    def _checkin(self, conn: HTTPConnection) -> None:
+        if len(self._idle) < self._maxsize:
+            self._idle.append(conn)
+        else:
+            conn.close()
 
     def _exchange(self, request: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:
         """One attempt on one connection; raises ``_Retry`` when another attempt is safe."""
-        pool = self._pool
-        conn = cast(HTTPConnection, pool._get_conn())
-        reused = conn.sock is not None
+        conn, reused = self._checkout()
         stage = "connect"
         try:
             if not reused:
@@ -151,15 +166,13 @@ class Transport:
             status, reply, keep_alive = _read_response(sock.recv)
         except BaseException as exc:
             conn.close()
-            pool._put_conn(None)
             if not isinstance(exc, Exception):
                 raise
             raise self._classify(exc, stage, reused, idempotent, read_timeout) from exc
         if keep_alive:
-            pool._put_conn(conn)
+            self._checkin(conn)
         else:
             conn.close()
-            pool._put_conn(None)
         return status, reply
 
     def _classify(
@@ -198,6 +211,13 @@ class _Retry(Exception):
         self.wait = wait
 
 
+def _readable(sock: socket.socket) -> bool:
+    """True if an idle connection has something to read: the server's EOF (or unasked bytes)."""
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
+
+
 def _reason(exc: NewConnectionError) -> str:
     """The OS-level reason of a failed connect, without urllib3's object repr."""
     cause = exc.__cause__ or exc.__context__
@@ -207,9 +227,18 @@ def _reason(exc: NewConnectionError) -> str:
 def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
     """Read one HTTP/1.x response; return ``(status, body, keep_alive)``.
 
-    Handles Content-Length, chunked and close-delimited bodies and skips 1xx responses.
+    Handles Content-Length, chunked and close-delimited bodies and skips 1xx responses. The
+    common case, a whole Content-Length reply in the first ``recv``, costs one head parse.
     """
-    buf = bytearray()
+    first = recv(_RECV_SIZE)
+    end = first.find(b"\r\n\r\n")
+    if end > 0:
+        status, length, chunked, keep_alive = _parse_head(first[:end])
+        if length is not None and len(first) == end + 4 + length and not 100 <= status < 200:
+            return status, first[end + 4 :], keep_alive
+    if not first:
+        raise _Dropped("server closed the connection")
+    buf = bytearray(first)
     while True:
         end = _fill_until(recv, buf, b"\r\n\r\n", 0)
         status, length, chunked, keep_alive = _parse_head(bytes(buf[:end]))
@@ -228,31 +257,39 @@ def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
     return status, body, keep_alive
 
 
+# On the lower-cased header block: the three headers that frame a reply, and any line without a colon.
+_FRAMING_HEADER = re.compile(rb"^[ \t]*(content-length|transfer-encoding|connection)[ \t]*:([^\r\n]*)", re.M)
+_LINE_WITHOUT_COLON = re.compile(rb"^[^:\r\n]*\r?$", re.M)
+
+
 def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
-    """Parse the status line and the framing headers of a response head."""
-    lines = head.split(b"\r\n")
-    parts = lines[0].split(None, 2)
+    """Parse the status line and the framing headers of a response head.
+
+    Two regular expressions over the header block instead of a loop per line: this runs on
+    every reply, right after the wait for the server, when a Python loop costs the most.
+    """
+    status_line, _, fields = head.partition(b"\r\n")
+    parts = status_line.split(None, 2)
     if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
-        raise ReplyError(f"Malformed HTTP status line: {lines[0][:80]!r}")
+        raise ReplyError(f"Malformed HTTP status line: {status_line[:80]!r}")
     status = int(parts[1])
     keep_alive = parts[0] == b"HTTP/1.1"
     length: int | None = None
     chunked = False
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep:
+    if fields:
+        bad = _LINE_WITHOUT_COLON.search(fields)
+        if bad is not None:
+            line = bad.group().rstrip(b"\r")
             raise ReplyError(f"Malformed HTTP header line: {line[:80]!r}")
-        name = name.strip().lower()
-        if name == b"content-length":
-            value = value.strip()
-            if not value.isdigit():
-                raise ReplyError(f"Malformed Content-Length: {value[:40]!r}")
-            length = int(value)
-        elif name == b"transfer-encoding":
-            chunked = b"chunked" in value.lower()
-        elif name == b"connection":
-            value = value.lower()
-            if b"close" in value:
+        for name, value in _FRAMING_HEADER.findall(fields.lower()):  # header names are case-insensitive
+            if name == b"content-length":
+                value = value.strip()
+                if not value.isdigit():
+                    raise ReplyError(f"Malformed Content-Length: {value[:40]!r}")
+                length = int(value)
+            elif name == b"transfer-encoding":
+                chunked = b"chunked" in value
+            elif b"close" in value:  # connection
                 keep_alive = False
             elif b"keep-alive" in value:
                 keep_alive = True
