@@ -138,30 +138,40 @@ class ClientBase(ClientCore):
         body = build_request(msg, prvkey)
         if read_timeout is None:
             read_timeout = self._read_timeout
+        try:  # the current endpoint first; failover is planned only once it failed
+            status, reply = self._transports[self._failover.current].post(
+                body, read_timeout=read_timeout, idempotent=idempotent)
+        except TransportError as exc:
+            status, reply = self._post_elsewhere(body, read_timeout, idempotent, exc)
+        return decode_reply(reply, status)
+
+    def _post_elsewhere(
+        self, body: bytes, read_timeout: float | None, idempotent: bool, error: TransportError
+    ) -> tuple[int, bytes]:
+        """After ``error`` at the current endpoint: the attempts failover allows, in its order."""
         attempts = self._failover.attempts(idempotent)
         while True:
+            delay = attempts.retry_delay(error)
+            if delay is None:
+                raise error
+            time.sleep(delay)
             try:
-                status, reply = self._transports[attempts.endpoint].post(
+                result = self._transports[attempts.endpoint].post(
                     body, read_timeout=read_timeout, idempotent=idempotent)
             except TransportError as exc:
-                delay = attempts.retry_delay(exc)
-                if delay is None:
-                    raise
-                time.sleep(delay)
+                error = exc
                 continue
             attempts.succeeded()
-            return decode_reply(reply, status)
-
-    def _call(self, call: Call) -> Any:
-        """One ``Call`` through ``_rpc``."""
-        return self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
+            return result
 
     def _drive(self, steps: Steps[R]) -> R:
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` right here."""
         return run_steps(steps, self._perform)
 
     def _perform(self, op: Call | Blocking) -> Any:
-        return self._call(op) if isinstance(op, Call) else op.fn(*op.args)
+        if isinstance(op, Call):
+            return self._rpc(op.msg, op.prvkey, read_timeout=op.read_timeout, idempotent=op.idempotent)
+        return op.fn(*op.args)
 
     def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, kept because user code calls it for extra msgtypes."""

@@ -23,8 +23,6 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable, Generator
-from contextlib import closing
-from dataclasses import dataclass, field
 from types import MethodType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
@@ -38,18 +36,26 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
 class Call:
     """One signed RPC: ``msg`` (with its ``msgtype``) signed with ``prvkey``; the reply is sent back.
 
     ``idempotent`` calls may be repeated (on another server too) when a connection fails
-    mid-reply; ``read_timeout`` replaces the client's read timeout for this call.
+    mid-reply; ``read_timeout`` replaces the client's read timeout for this call. A plain
+    slotted class: one is made per RPC, and a frozen dataclass costs several times more.
     """
 
-    msg: dict[str, Any]
-    prvkey: str = field(repr=False)
-    idempotent: bool = False
-    read_timeout: float | None = None
+    __slots__ = ("idempotent", "msg", "prvkey", "read_timeout")
+
+    def __init__(
+        self, msg: dict[str, Any], prvkey: str, idempotent: bool = False, read_timeout: float | None = None
+    ) -> None:
+        self.msg = msg
+        self.prvkey = prvkey
+        self.idempotent = idempotent
+        self.read_timeout = read_timeout
+
+    def __repr__(self) -> str:  # never the key
+        return f"Call(msg={self.msg!r}, idempotent={self.idempotent}, read_timeout={self.read_timeout})"
 
 
 class Blocking:
@@ -70,34 +76,36 @@ Steps = Generator["Call | Blocking", Any, R]
 
 def run_steps(steps: Generator[Any, Any, R], perform: Callable[[Any], Any]) -> R:
     """Run ``steps`` to its result: ``perform(op)`` for each op it yields; the result (or error) goes back."""
-    with closing(steps):  # ended by an error it did not catch: its finally blocks run now
-        try:
-            op = next(steps)
-            while True:
-                try:
-                    result = perform(op)
-                except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
-                    op = steps.throw(exc)
-                else:
-                    op = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+    try:
+        op = next(steps)
+        while True:
+            try:
+                result = perform(op)
+            except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
+                op = steps.throw(exc)
+            else:
+                op = steps.send(result)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        steps.close()  # ended by an error it did not catch: its finally blocks run now
 
 
 async def arun_steps(steps: Generator[Any, Any, R], perform: Callable[[Any], Awaitable[Any]]) -> R:
     """``run_steps`` on an event loop: each ``perform(op)`` is awaited (a cancellation closes the steps)."""
-    with closing(steps):
-        try:
-            op = next(steps)
-            while True:
-                try:
-                    result = await perform(op)
-                except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
-                    op = steps.throw(exc)
-                else:
-                    op = steps.send(result)
-        except StopIteration as stop:
-            return stop.value
+    try:
+        op = next(steps)
+        while True:
+            try:
+                result = await perform(op)
+            except Exception as exc:  # noqa: BLE001 - raised inside the steps, at their yield
+                op = steps.throw(exc)
+            else:
+                op = steps.send(result)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        steps.close()
 
 
 def _result_annotation(annotation: Any) -> Any:
