@@ -28,17 +28,30 @@ def _json_default(value: Any) -> Any:
 
 
 def _holds_non_finite(value: Any) -> bool:
-    """True if a NaN or an infinity sits anywhere in ``value`` (dicts, lists and tuples walked)."""
+    """True if a NaN or an infinity sits anywhere in ``value`` (dicts, lists and tuples walked).
+
+    Exact types are tested first (``type(x) is ...`` is several times cheaper than isinstance):
+    the walk runs on every message whose JSON holds a ``null``, a function spec's among them.
+    """
     pending = [value]
+    pop = pending.pop
+    extend = pending.extend
     while pending:
-        item = pending.pop()
-        if isinstance(item, float):
+        item = pop()
+        cls = type(item)
+        if cls is str or cls is int or cls is bool or item is None:
+            continue
+        if cls is dict:
+            extend(item.values())
+        elif cls is list:
+            extend(item)
+        elif isinstance(item, float):
             if item - item != 0.0:  # NaN and ±inf; 0.0 for every finite float
                 return True
         elif isinstance(item, dict):
-            pending.extend(item.values())
+            extend(item.values())
         elif isinstance(item, (list, tuple)):
-            pending.extend(item)
+            extend(item)
     return False
 
 

@@ -2,8 +2,11 @@
 
 Field order is the wire order of `model_dump(by_alias=True)`; unknown keys in server replies are
 ignored; Go RFC 3339 times (nanoseconds, zero time) parse into aware datetimes. No validators beyond
-the two upstream has (Process in/out renaming, File label normalisation): `Process(**reply)` runs on
-every assign, so it must stay lean.
+the two upstream has (Process in/out renaming, File label normalisation): a Process is parsed on
+every assign, so it must stay lean. For the same reason mutable defaults (`[]`, `{}`, `Gpu()`, the
+empty `Fs`) are default factories: pydantic would deep-copy a literal default through
+`copy.deepcopy` each time (a reply's spec has no `channels`, so every parse paid for one). The
+values are the same; only `model_fields[name].default` differs (the factory is in `default_factory`).
 """
 
 from datetime import datetime
@@ -44,14 +47,14 @@ class Conditions(BaseModel):
     colonyname: str = ""
     executornames: list[str] | None = None
     executortype: str
-    dependencies: list[str] = []
+    dependencies: list[str] = Field(default_factory=list)
     nodes: int = 0
     cpu: str = ""
     processes: int = 0
     processespernode: int = 0
     mem: str = ""
     storage: str = ""
-    gpu: Gpu | None = Gpu()
+    gpu: Gpu | None = Field(default_factory=Gpu)
     walltime: int = 0
 
 
@@ -68,17 +71,17 @@ class FuncSpec(BaseModel):
 
     nodename: str = ""
     funcname: str = ""
-    args: list[str | int] = []
-    kwargs: dict[str, str | list[str]] | None = {}
+    args: list[str | int] = Field(default_factory=list)
+    kwargs: dict[str, str | list[str]] | None = Field(default_factory=dict)
     priority: int = 0
     maxwaittime: int = 0
     maxexectime: int = 0
     maxretries: int = 0
     conditions: Conditions
     label: str = ""
-    fs: Fs | None = Fs(mount="", snapshots=None, dirs=None)
-    env: dict[str, str] = {}
-    channels: list[str] = []
+    fs: Fs | None = Field(default_factory=lambda: Fs(mount="", snapshots=None, dirs=None))
+    env: dict[str, str] = Field(default_factory=dict)
+    channels: list[str] = Field(default_factory=list)
 
 
 class Attribute(BaseModel):
@@ -129,7 +132,7 @@ class Workflow(BaseModel):
     """A set of function specs submitted together as a process graph."""
 
     colonyname: str
-    functionspecs: list[FuncSpec] = []
+    functionspecs: list[FuncSpec] = Field(default_factory=list)
 
 
 class Position(BaseModel):
@@ -143,10 +146,10 @@ class ProcessNode(BaseModel):
     """A node of a process graph, as drawn by the Colonies dashboard."""
 
     id: str
-    data: dict[str, str] = {}
+    data: dict[str, str] = Field(default_factory=dict)
     position: Position
     type: str
-    style: dict[str, str] = {}
+    style: dict[str, str] = Field(default_factory=dict)
 
 
 class ProcessEdge(BaseModel):
