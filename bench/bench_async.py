@@ -4,8 +4,9 @@ Same server, colony and workload as bench/headline.py's minimal cycle (its ``Ben
 setup and the threaded variants): submit N processes of a fresh executor type, then assign +
 close all N with each variant; the function returns nothing and is not announced. Variants:
 ``threaded-W`` (W = 1, 2, 4, 8 worker threads, ``noop``), ``async-C`` (C in flight, an
-``async def`` function on the loop) and ``async-C-thread`` (a plain function, run in a worker
-thread as the async runner does for sync functions). Reported: cycles/s and client CPU per
+``async def`` function on the loop), ``async-C-uvloop`` (the same on uvloop's event loop, when
+uvloop is installed: it is in the ``bench`` extra) and ``async-C-thread`` (a plain function, run
+in a worker thread as the async runner does for sync functions). Reported: cycles/s and client CPU per
 cycle (``time.process_time`` over the assign+close phase / N), medians over interleaved runs,
 and the goal: best async ≥ 0.95× the best threaded cycles/s with lower client CPU per cycle.
 Also measured, once: what signing in a thread pool instead of inline costs per call, and client
@@ -52,6 +53,9 @@ NOTES = """Reading the numbers:
   body costs ~270 µs of CPU here), where the blocking transport frames HTTP itself in ~60 µs
   over urllib3's connections. A plain function costs the async runner a thread hop more
   (`async-C-thread`).
+* uvloop (`async-C-uvloop`: `uvloop.run(main())` instead of `asyncio.run(main())`) takes
+  ~8 % off the async runner's CPU; a bare aiohttp POST costs ~20 % less on it. Users of the
+  async runner can choose it; it does not close the gap.
 * The CPU goal needs a leaner async HTTP path than aiohttp: a prototype on asyncio streams with
   transport.py's response framing measured 0.47 ms per cycle against the threaded runner's
   0.40–0.43 ms in the same 300-process run (not in the package: aiohttp was the brief's choice)."""
@@ -68,11 +72,16 @@ def thread_noop(*args: Any) -> None:
 class AsyncBench(Bench):
     """``Bench`` plus the async runner variants."""
 
-    def measure_async(self, concurrency: int, in_thread: bool, label: str) -> dict[str, float]:
-        """Submit N, then assign + close N with an AsyncExecutor; one run's numbers."""
+    def measure_async(self, concurrency: int, flavour: str, label: str) -> dict[str, float]:
+        """Submit N, then assign + close N with an AsyncExecutor; one run's numbers.
+
+        ``flavour``: "" (an async function, asyncio's loop), "thread" (a plain function) or
+        "uvloop" (an async function on uvloop's loop).
+        """
         etype, name, key = self.executor()
         self._timed(f"{label}: submit", lambda tick: self._submit(self.client, func_spec, etype, key, tick))
-        function = thread_noop if in_thread else async_noop
+        function = thread_noop if flavour == "thread" else async_noop
+        loop_runner = _uvloop_run() if flavour == "uvloop" else asyncio.run
 
         async def run() -> float:
             async with AsyncColonies(self.host, self.port, self.tls) as client:
@@ -84,8 +93,22 @@ class AsyncBench(Bench):
                 raise RuntimeError(f"async runner closed {stats.closed} of {self.n} processes: {stats}")
             return stats.elapsed
 
-        cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: asyncio.run(run()))
+        cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: loop_runner(run()))
         return {"cycles_per_s": self.n / cycle_s, "cpu_ms_per_cycle": cycle_cpu / self.n * 1e3}
+
+
+def _uvloop_run() -> Any:
+    import uvloop
+
+    return uvloop.run
+
+
+def _has_uvloop() -> bool:
+    try:
+        import uvloop  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
 def signing_offload(calls: int = 2000) -> dict[str, float]:
@@ -139,6 +162,8 @@ def measure(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
     env = server_env()
     bench = AsyncBench(env, args.processes, False, progress)
     variants = [f"threaded-{w}" for w in args.workers] + [f"async-{c}" for c in args.concurrency]
+    if _has_uvloop():
+        variants += [f"async-{c}-uvloop" for c in args.concurrency]
     variants += [f"async-{c}-thread" for c in args.concurrency]
     runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     try:
@@ -150,7 +175,7 @@ def measure(args: argparse.Namespace, progress: Progress) -> dict[str, Any]:
                     numbers = bench.measure(f"runner-{count}", label)
                     runs[variant].append({k: numbers[k] for k in ("cycles_per_s", "cpu_ms_per_cycle")})
                 else:
-                    runs[variant].append(bench.measure_async(int(count), bool(rest), label))
+                    runs[variant].append(bench.measure_async(int(count), "".join(rest), label))
     finally:
         bench.close()
     medians = {v: {k: statistics.median(r[k] for r in rs) for k in rs[0]} for v, rs in runs.items()}
@@ -215,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.workers = [int(w) for w in args.workers.split(",")]
     args.concurrency = [int(c) for c in args.concurrency.split(",")]
-    variant_count = len(args.workers) + 2 * len(args.concurrency)
+    variant_count = len(args.workers) + (3 if _has_uvloop() else 2) * len(args.concurrency)
     progress = Progress(args.runs * variant_count * 2, not args.no_progress)
     try:
         result = measure(args, progress)
