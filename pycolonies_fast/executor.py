@@ -19,8 +19,9 @@ Design notes (measured against the dev server, Colonies v1.9.12, in both assign 
 * While its PostgreSQL restarts the server refuses everything with the driver's error under
   400/403/500, and may assign a process and then answer the assign with such an error. So a
   refused close/fail is retried (executor_report.py: only a 404 means "removed"; a close still
-  refused after ``refusal_patience`` becomes a fail), and after a refused assign a worker reclaims
-  the processes RUNNING on this executor that no worker holds and runs them (executor_core.py).
+  refused after ``refusal_patience`` becomes a fail), and after a refused assign (or one whose
+  reply was lost after it was sent) a worker reclaims the processes RUNNING on this executor
+  that no worker holds and runs them (executor_core.py).
 * Workers assign with ``assign_raw``: a process the ``Process`` model rejects (api-contract §e.3,
   e.g. kwargs with non-string values) is assigned to us all the same, so it is failed at once
   with "process could not be parsed: ..." rather than left RUNNING until the executor exits.

@@ -15,8 +15,11 @@ runner supplies the I/O the steps ask for, blocking (``drive``) or awaited (``ad
 
 An assign the server refuses with anything but "no process available" (404) may have assigned a
 process all the same: while its database restarts the server can write the assignment and then
-answer with the driver's error. After such a refusal a worker reclaims, before its next assign,
-the processes RUNNING on this executor that no worker holds (``orphans``) and runs them.
+answer with the driver's error. So may an assign whose reply was lost or unreadable (the
+connection dropped or timed out after the request was sent, or the reply was not a process):
+only a ``ConnectError`` proves the server never saw it. After any of these a worker reclaims,
+before its next assign, the processes RUNNING on this executor that no worker holds
+(``orphans``) and runs them.
 
 Registration's steps are client calls (``Do("add_executor", ...)``), done on the client itself.
 """
@@ -35,7 +38,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .crypto import Crypto
-from .errors import ColoniesConnectionError, ServerError
+from .errors import ColoniesConnectionError, ConnectError, ServerError
 from .executor_dispatch import Function, Outcome, deadline_of, unknown_function
 from .executor_report import Backoff, ReporterCore, orphans
 from .executor_steps import Do, Steps
@@ -141,7 +144,7 @@ class RunnerCore:
         self._inflight: dict[str, str] = {}  # processid -> "running", "reporting" or "failed-at-shutdown"
         self._abandoned: set[str] = set()
         self._finished_ids: dict[str, None] = {}  # the last RECENTLY_FINISHED processes handled, oldest first
-        self._reclaim_wanted = 0  # refused assigns so far (each may have assigned a process) ...
+        self._reclaim_wanted = 0  # failed assigns so far (each may have assigned a process) ...
         self._reclaim_done = 0  # ... and how many of them a successful reclaim has covered
         self._slots: float = math.inf
 
@@ -200,6 +203,9 @@ class RunnerCore:
             except Exception as exc:  # noqa: BLE001 - connection errors, replies that are not a process
                 self._give_back_slot()
                 self._count("assign_errors")
+                if not isinstance(exc, ConnectError):  # the server may have assigned one: look for it
+                    with self._lock:
+                        self._reclaim_wanted += 1
                 yield from self._back_off(backoff, f"assign failed: {type(exc).__name__}: {exc}")
                 continue
             backoff.reset()
@@ -209,14 +215,14 @@ class RunnerCore:
                 log.exception("process %s: unexpected error; it is failed at exit if still running", processid)
 
     def _reclaim_steps(self, backoff: Backoff) -> Steps[bool]:
-        """Run the processes RUNNING on this executor that no worker holds (an assign the server
-        refused after assigning); False if they could not be listed (after backing off)."""
+        """Run the processes RUNNING on this executor that no worker holds (assigned by an assign
+        whose answer was a refusal or never arrived); False if they could not be listed (after backing off)."""
         with self._lock:
             wanted = self._reclaim_wanted
         try:
             running = yield Do("_list_running")
         except ColoniesConnectionError as exc:
-            yield from self._back_off(backoff, f"could not look for processes assigned by a refused assign: {exc}")
+            yield from self._back_off(backoff, f"could not look for processes assigned by a failed assign: {exc}")
             return False
         with self._lock:
             self._reclaim_done = max(self._reclaim_done, wanted)
@@ -228,7 +234,7 @@ class RunnerCore:
                 work: Process | Outcome = read_assignment(process)[1]
             except Exception as exc:  # noqa: BLE001 - a reply without a process id cannot be listed as ours
                 work = Outcome.failure(f"process could not be parsed: {exc}")
-            log.warning("process %s: assigned to this executor by a refused assign; running it", pid)
+            log.warning("process %s: assigned to this executor by a failed assign; running it", pid)
             try:
                 yield from self._handle_steps(pid, work, claimed=True)
             except Exception:
@@ -242,7 +248,7 @@ class RunnerCore:
             if not orphans([process], self.executorid, skip):
                 return False
             if self._slots <= 0:
-                log.warning("process %s: assigned to this executor by a refused assign, but the run takes "
+                log.warning("process %s: assigned to this executor by a failed assign, but the run takes "
                             "no more processes; it is failed at exit", pid)
                 return False
             self._slots -= 1

@@ -10,6 +10,7 @@ import time
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
+from pycolonies_fast.errors import TransportError
 from pycolonies_fast.executor import SHUTDOWN_REASON
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import get_raw, submit_raw
@@ -103,6 +104,38 @@ def test_a_process_the_model_rejects_is_failed_at_once_and_the_run_goes_on(run, 
     assert failed["state"] == FAILED and failed["assignedexecutorid"] == executor.id
     assert failed["errors"][0].startswith("process could not be parsed: spec.kwargs.force")
     assert [client.get_process(pid, executor.prvkey).output for pid in (before, after)] == [[1], [3]]
+
+
+class LossyAssign(AsyncExecutor):
+    """Loses the reply of its first assign after the server has run it (the connection dropped)."""
+
+    lost = 0
+
+    async def _assign(self):
+        reply = await super()._assign()
+        if not self.lost:
+            self.lost += 1
+            raise TransportError("connection dropped before the reply (simulated)")
+        return reply
+
+
+def test_a_process_whose_assign_reply_was_lost_is_reclaimed_and_run(run, aclient, client, executor):
+    orphan = submit(client, executor, "echo", [7])[0].processid
+
+    async def echo(*args):
+        return args
+
+    async def scenario():
+        async with aclient() as c:
+            lossy = LossyAssign(c, executor.colony, executor.type, executorname=executor.name,
+                                prvkey=executor.prvkey, functions={"echo": echo}, concurrency=2)
+            return lossy, await lossy.run(max_processes=1, max_seconds=30, handle_signals=False)
+
+    lossy, stats = run(scenario())
+    assert lossy.lost == 1 and stats.assign_errors == 1
+    assert (stats.assigned, stats.closed, stats.failed) == (1, 1, 0)
+    done = client.get_process(orphan, executor.prvkey)
+    assert (done.state, done.output) == (SUCCESSFUL, [7])
 
 
 def test_shutdown_fails_in_flight_processes_with_a_reason(run, aclient, client, executor):

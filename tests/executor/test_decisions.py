@@ -3,8 +3,9 @@
 The steps of ``ReporterCore`` and ``RunnerCore`` are driven with scripted I/O: no server. While
 its database restarts the server refuses everything with the driver's error under 400/403/500, so:
 (a) only a 404 from ``get_process`` means "removed"; (b) a refused close of a process still ours
-and RUNNING is retried before it becomes a fail; (c) after a refused assign the runner reclaims
-and runs the processes RUNNING on its executor, never one a worker holds or has run.
+and RUNNING is retried before it becomes a fail; (c) after a refused assign (or one whose reply
+was lost) the runner reclaims and runs the processes RUNNING on its executor, never one a worker
+holds or has run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pycolonies_fast.errors import ServerError, TransportError
+from pycolonies_fast.errors import ConnectError, ReplyError, RequestTimeoutError, ServerError, TransportError
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor_dispatch import Outcome
 from pycolonies_fast.executor_report import MIN_REFUSALS, Backoff, Refusals, ReporterCore
@@ -174,6 +175,23 @@ def test_a_refused_assign_reclaims_and_runs_what_it_assigned():
               [[ours(executor, mine), process_reply(processid=other, assignedexecutorid="f" * 64)]])
     assert io.executed == [mine] and [pid for pid, _ in io.reported] == [mine]
     assert (executor.stats.assigned, executor.stats.closed) == (1, 1)
+
+
+@pytest.mark.parametrize("lost", [TransportError("connection dropped during receive"),
+                                  RequestTimeoutError("no reply within the read timeout"),
+                                  ReplyError("malformed reply")])
+def test_an_assign_whose_reply_was_lost_reclaims_what_it_assigned(lost):
+    executor = new_executor()
+    mine = "1" * 64
+    io = work(executor, [lost], [[ours(executor, mine)]])
+    assert io.executed == [mine] and [pid for pid, _ in io.reported] == [mine]
+    assert (executor.stats.assign_errors, executor.stats.closed) == (1, 1)
+
+
+def test_an_assign_that_never_connected_reclaims_nothing():
+    executor = new_executor()
+    io = work(executor, [ConnectError("connection refused")], [[ours(executor, "1" * 64)]])
+    assert io.executed == [] and len(io.lists) == 1  # the RUNNING list was never asked for
 
 
 def test_the_reclaim_is_retried_until_the_list_works_and_no_404_triggers_one():
