@@ -65,6 +65,10 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--grace", type=float, default=10.0,
                         help="seconds in-flight processes get at shutdown (default 10)")
     parser.add_argument("--process-pool", type=int, default=0, help="processes for cpu_bound functions (default: CPUs)")
+    parser.add_argument("--available-cpu", metavar="CPU",
+                        help="take only processes asking for at most this much CPU, e.g. 4000m")
+    parser.add_argument("--available-memory", metavar="MEM",
+                        help="take only processes asking for at most this much memory, e.g. 8Gi")
     parser.add_argument("--max-processes", type=int, help="stop after taking this many processes")
     parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
     parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
@@ -124,7 +128,8 @@ def run_executor(args: argparse.Namespace) -> int:
         identity = {"executorname": args.name, "colony_prvkey": colony_prvkey}
     executor = Executor(
         client, colonyname, args.executortype, functions=functions, workers=args.workers,
-        poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool, **identity,
+        poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool,
+        available_cpu=args.available_cpu, available_memory=args.available_memory, **identity,
     )
     executor.register()
     logging.getLogger("pycolonies_fast.executor").info(

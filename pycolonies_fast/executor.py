@@ -74,8 +74,10 @@ class Executor(RunnerCore):
     ``poll_timeout``: seconds each assign long-polls (also the longest wait for a stop to be
     noticed); ``grace_period``: seconds in-flight processes get at shutdown; ``report_timeout``:
     how long a close/fail is retried through connection errors; ``process_pool``: processes for
-    ``cpu_bound`` functions (default: one per CPU). Give the client a connection pool at least
-    as large as ``workers`` (``Colonies(..., pool_size=)``, default 16).
+    ``cpu_bound`` functions (default: one per CPU); ``available_cpu`` / ``available_memory``
+    (e.g. ``"4000m"``, ``"8Gi"``): only processes whose conditions ask for no more are assigned.
+    Give the client a connection pool at least as large as ``workers``
+    (``Colonies(..., pool_size=)``, default 16).
 
     The decisions are ``RunnerCore``'s (executor_core.py, shared with ``AsyncExecutor``); this
     class does their I/O with worker threads and a blocking client.
@@ -99,9 +101,12 @@ class Executor(RunnerCore):
         report_timeout: float = 60.0,
         process_pool: int = 0,
         announce_functions: bool = True,
+        available_cpu: str | None = None,
+        available_memory: str | None = None,
     ) -> None:
         super().__init__(client, colonyname, executortype, executorname, prvkey, colony_prvkey, functions,
-                         ("workers", workers), poll_timeout, grace_period, announce_functions)
+                         ("workers", workers), poll_timeout, grace_period, announce_functions, available_cpu,
+                         available_memory)
         self.workers = workers
         self.process_pool = process_pool
         self._reporter = Reporter(client, self.executorid, self._prvkey, report_timeout)
@@ -219,7 +224,7 @@ class Executor(RunnerCore):
     # The I/O of the steps (see executor_core.py).
 
     def _assign(self) -> dict[str, Any]:
-        return self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey)
+        return self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey, **self.assign_limits)
 
     def _pause(self, delay: float) -> None:
         self._stopping.wait(delay)

@@ -118,6 +118,8 @@ class RunnerCore:
         poll_timeout: int,
         grace_period: float,
         announce_functions: bool,
+        available_cpu: str | None = None,
+        available_memory: str | None = None,
     ) -> None:
         if colony_prvkey is None and (executorname is None or prvkey is None):
             raise ValueError(
@@ -137,6 +139,8 @@ class RunnerCore:
         self.poll_timeout = poll_timeout
         self.grace_period = grace_period
         self.announce_functions = announce_functions
+        #: What every assign tells the server this executor has room for (none: no limit).
+        self.assign_limits = {"available_cpu": available_cpu, "available_memory": available_memory}
         self.functions: dict[str, Function] = {name: Function.of(name, fn) for name, fn in (functions or {}).items()}
         self.registered = False
         self._announced: set[str] = set()

@@ -70,9 +70,12 @@ class AsyncExecutor(RunnerCore):
         grace_period: float = 10.0,
         report_timeout: float = 60.0,
         announce_functions: bool = True,
+        available_cpu: str | None = None,
+        available_memory: str | None = None,
     ) -> None:
         super().__init__(client, colonyname, executortype, executorname, prvkey, colony_prvkey, functions,
-                         ("concurrency", concurrency), poll_timeout, grace_period, announce_functions)
+                         ("concurrency", concurrency), poll_timeout, grace_period, announce_functions, available_cpu,
+                         available_memory)
         self.concurrency = concurrency
         self._reporter = AsyncReporter(client, self.executorid, self._prvkey, report_timeout)
         self._lock = contextlib.nullcontext()  # one event loop: no two steps run at once
@@ -184,7 +187,7 @@ class AsyncExecutor(RunnerCore):
     # The I/O of the steps (see executor_core.py).
 
     async def _assign(self) -> dict[str, Any]:
-        return await self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey)
+        return await self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey, **self.assign_limits)
 
     async def _pause(self, delay: float) -> None:
         with contextlib.suppress(asyncio.TimeoutError):

@@ -18,25 +18,37 @@ class LogsMixin(ClientCore):
 
     @rpc
     def get_process_log(
-        self, colonyname: str, processid: str, count: int, since: int, prvkey: str
+        self, colonyname: str, processid: str, count: int, since: int, prvkey: str, *, latest: bool = False
     ) -> Steps[list[dict[str, Any]] | None]:
         """Up to ``count`` (≤ 500) log lines of a process, newer than ``since`` ns if ``since > 0``.
 
-        Like upstream it also sends an empty ``executorid``, which the server ignores.
+        ``latest=True`` (not in upstream) asks for the ``count`` most recent lines instead of the
+        first ones; ``since`` is then ignored by the server. Like upstream it also sends an empty
+        ``executorid``, which the server ignores.
         """
         msg = {
             "msgtype": "getlogsmsg", "colonyname": colonyname, "executorid": "",
             "processid": processid, "count": count, "since": since,
         }
-        return (yield Call(msg, prvkey, idempotent=True))
+        return (yield Call(_with_latest(msg, latest), prvkey, idempotent=True))
 
     @rpc
     def get_executor_log(
-        self, colonyname: str, executorname: str, count: int, since: int, prvkey: str
+        self, colonyname: str, executorname: str, count: int, since: int, prvkey: str, *, latest: bool = False
     ) -> Steps[list[dict[str, Any]] | None]:
-        """Up to ``count`` (≤ 500) log lines written by an executor, newer than ``since`` ns if ``since > 0``."""
+        """Up to ``count`` (≤ 500) log lines written by an executor, newer than ``since`` ns if ``since > 0``.
+
+        ``latest=True`` (not in upstream): the ``count`` most recent lines instead.
+        """
         msg = {
             "msgtype": "getlogsmsg", "colonyname": colonyname, "executorname": executorname,
             "processid": "", "count": count, "since": since,
         }
-        return (yield Call(msg, prvkey, idempotent=True))
+        return (yield Call(_with_latest(msg, latest), prvkey, idempotent=True))
+
+
+def _with_latest(msg: dict[str, Any], latest: bool) -> dict[str, Any]:
+    """``msg`` plus ``"latest": true`` when asked for: without it the payload is upstream's, byte for byte."""
+    if latest:
+        msg["latest"] = True
+    return msg

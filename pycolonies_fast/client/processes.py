@@ -27,7 +27,10 @@ class ProcessesMixin(ClientCore):
         return Process(**(yield Call(msg, prvkey)))
 
     @rpc
-    def assign(self, colonyname: str, timeout: int, prvkey: str) -> Steps[Process]:
+    def assign(
+        self, colonyname: str, timeout: int, prvkey: str, *,
+        available_cpu: str | None = None, available_memory: str | None = None,
+    ) -> Steps[Process]:
         """Take the next process for the calling executor, long-polling up to ``timeout`` seconds.
 
         As upstream, nothing to assign raises ``ColoniesConnectionError`` (a ``ServerError`` with
@@ -35,11 +38,18 @@ class ProcessesMixin(ClientCore):
         this call is the server's long-poll time plus the client's normal read timeout. A reply
         the ``Process`` model rejects raises ``ValidationError`` (§e.3) although the process is
         then assigned to the caller; ``assign_raw`` gives such a reply as it is.
+
+        ``available_cpu`` (e.g. ``"4000m"``) and ``available_memory`` (e.g. ``"8Gi"``), not in
+        upstream: only processes whose conditions ask for no more are assigned.
         """
-        return Process(**(yield self._assign_call(colonyname, timeout, prvkey)))
+        call = self._assign_call(colonyname, timeout, prvkey, available_cpu, available_memory)
+        return Process(**(yield call))
 
     @rpc
-    def assign_raw(self, colonyname: str, timeout: int, prvkey: str) -> Steps[dict[str, Any]]:
+    def assign_raw(
+        self, colonyname: str, timeout: int, prvkey: str, *,
+        available_cpu: str | None = None, available_memory: str | None = None,
+    ) -> Steps[dict[str, Any]]:
         """``assign`` without the ``Process`` model: the server's reply (the process dict) as it is.
 
         Not in upstream. ``assign`` is ``Process(**assign_raw(...))``, the same request. For
@@ -47,11 +57,21 @@ class ProcessesMixin(ClientCore):
         values such as reconcile processes' ``force: true``, outputs holding dicts, ...): it is
         assigned to the caller either way, and the raw reply still tells its ``processid``.
         """
-        return (yield self._assign_call(colonyname, timeout, prvkey))
+        return (yield self._assign_call(colonyname, timeout, prvkey, available_cpu, available_memory))
 
-    def _assign_call(self, colonyname: str, timeout: int, prvkey: str) -> Call:
-        """The assign request; its read timeout is the long-poll time plus the client's own."""
-        msg = {"msgtype": "assignprocessmsg", "timeout": timeout, "colonyname": colonyname}
+    def _assign_call(
+        self, colonyname: str, timeout: int, prvkey: str,
+        available_cpu: str | None = None, available_memory: str | None = None,
+    ) -> Call:
+        """The assign request; its read timeout is the long-poll time plus the client's own.
+
+        The resource limits go on the wire only when given, so the default payload is upstream's.
+        """
+        msg: dict[str, Any] = {"msgtype": "assignprocessmsg", "timeout": timeout, "colonyname": colonyname}
+        if available_cpu is not None:
+            msg["availablecpu"] = available_cpu
+        if available_memory is not None:
+            msg["availablemem"] = available_memory
         read_timeout = None
         if isinstance(timeout, (int, float)) and timeout > 0 and self.timeout is not None:
             read_timeout = timeout + self.timeout

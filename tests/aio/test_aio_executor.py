@@ -138,6 +138,27 @@ def test_a_process_whose_assign_reply_was_lost_is_reclaimed_and_run(run, aclient
     assert (done.state, done.output) == (SUCCESSFUL, [7])
 
 
+def test_available_memory_limits_what_the_async_runner_takes(run, aclient, client, executor):
+    spec = func_spec("echo", [1], executor.colony, executor.type)
+    spec.conditions.mem = "64Gi"  # more than the runner has room for
+    big = client.submit_func_spec(spec, executor.prvkey).processid
+    small = submit(client, executor, "echo", [2])[0].processid
+
+    async def echo(*args):
+        return args
+
+    async def scenario():
+        async with aclient() as c:
+            return await runner(c, executor, functions={"echo": echo}, available_memory="8Gi").run(
+                max_processes=1, max_seconds=30, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.assigned, stats.closed) == (1, 1)
+    assert client.get_process(small, executor.prvkey).output == [2]
+    assert client.get_process(big, executor.prvkey).state == 0  # WAITING
+    client.remove_process(big, executor.prvkey)
+
+
 def test_shutdown_fails_in_flight_processes_with_a_reason(run, aclient, client, executor):
     (slow,) = submit(client, executor, "slow", [])
 

@@ -32,6 +32,19 @@ def test_since_filters_older_logs(client, executor):
     assert [entry["message"] for entry in newer] == ["two"]
 
 
+def test_latest_gives_the_most_recent_lines(client, executor):
+    """Not in upstream: ``latest=True`` asks for the last ``count`` lines instead of the first."""
+    process = running(client, executor)
+    for message in ("one", "two", "three"):
+        client.add_log(process.processid, message, executor.prvkey)
+    first = client.get_process_log(executor.colony, process.processid, 2, -1, executor.prvkey)
+    last = client.get_process_log(executor.colony, process.processid, 2, -1, executor.prvkey, latest=True)
+    assert [entry["message"] for entry in first] == ["one", "two"]
+    assert sorted(entry["message"] for entry in last) == ["three", "two"]
+    newest = client.get_executor_log(executor.colony, executor.name, 1, -1, executor.prvkey, latest=True)
+    assert [entry["message"] for entry in newest] == ["three"]
+
+
 def test_no_logs_is_none(client, executor):
     process = running(client, executor)
     assert client.get_process_log(executor.colony, process.processid, 100, -1, executor.prvkey) is None

@@ -93,6 +93,19 @@ def test_assign_long_poll_beyond_the_default_read_timeout(dev_server, executor):
         short.assign(executor.colony, 2, executor.prvkey)
 
 
+def test_assign_with_available_resources(client, executor):
+    """Not in upstream: availablecpu/availablemem; only processes asking for no more are assigned."""
+    spec = func_spec("f", [], executor.colony, executor.type)
+    spec.conditions.cpu, spec.conditions.mem = "1000m", "1Gi"
+    submitted = client.submit_func_spec(spec, executor.prvkey)
+    for cpu, memory in (("500m", None), ("2000m", "512Mi")):
+        with pytest.raises(ServerError) as info:
+            client.assign_raw(executor.colony, 1, executor.prvkey, available_cpu=cpu, available_memory=memory)
+        assert info.value.status == 404
+    assigned = client.assign(executor.colony, 5, executor.prvkey, available_cpu="2000m", available_memory="2Gi")
+    assert assigned.processid == submitted.processid and assigned.spec.conditions.cpu == "1000m"
+
+
 def test_assign_zero_timeout_is_rejected(client, executor):
     with pytest.raises(ServerError, match="timeout cannot be zero"):
         client.assign(executor.colony, 0, executor.prvkey)

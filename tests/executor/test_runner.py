@@ -9,6 +9,7 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import TransportError
+from pycolonies_fast.funcspec import func_spec
 from tests.helpers import get_raw, submit_raw
 
 from . import tasks
@@ -155,6 +156,23 @@ def test_process_whose_assign_reply_was_lost_is_reclaimed_and_run(client, colony
     assert (stats.assigned, stats.closed, stats.failed) == (1, 1, 0)
     process = client.get_process(orphan, executor._prvkey)
     assert process.state == Colonies.SUCCESSFUL and process.output == [9]
+
+
+def test_available_resources_limit_what_the_runner_takes(client, colony):
+    executor = new_executor(client, colony, functions={"square": tasks.square},
+                            available_cpu="1000m", available_memory="1Gi")
+    executor.register()
+    spec = func_spec("square", [5], colony.name, executor.executortype)
+    spec.conditions.cpu = "4000m"  # asks for more than the executor has room for
+    big = client.submit_func_spec(spec, executor._prvkey).processid
+    small = submit(client, executor, "square", [3])
+
+    stats = executor.run(max_processes=1, max_seconds=30)
+
+    assert (stats.assigned, stats.closed) == (1, 1)
+    assert client.get_process(small, executor._prvkey).output == [9]
+    assert client.get_process(big, executor._prvkey).state == Colonies.WAITING
+    client.remove_process(big, executor._prvkey)
 
 
 def test_cpu_bound_functions_run_in_a_process_pool(client, colony):

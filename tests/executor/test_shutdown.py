@@ -16,6 +16,7 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.executor import Executor
+from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique
 
 from . import tasks
@@ -60,6 +61,26 @@ def test_sigterm_leaves_no_process_running_on_the_gone_executor(client, colony, 
         else:
             assert process.state == Colonies.FAILED and "executor shutting down" in process.errors[0], output
     assert "SIGTERM" in output and colony.prvkey not in output
+
+
+def test_cli_available_cpu_limits_what_it_takes(client, colony, dev_server):
+    etype, name = unique("type"), unique("cli")
+    env = {**os.environ, **dev_server, "COLONIES_COLONY_NAME": colony.name, "COLONIES_COLONY_PRVKEY": colony.prvkey}
+    key = Crypto().prvkey()
+    Executor(client, colony.name, etype, prvkey=key, colony_prvkey=colony.prvkey).register()
+    submitter = SimpleNamespace(colonyname=colony.name, executortype=etype, _prvkey=key)
+    spec = func_spec("square", [5], colony.name, etype)
+    spec.conditions.cpu = "4000m"
+    big = client.submit_func_spec(spec, key).processid
+    small = submit(client, submitter, "square", [3])
+    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.executor.tasks",
+               "--type", etype, "--name", name, "--available-cpu", "1000m", "--poll-timeout", "1",
+               "--max-processes", "1", "--max-seconds", "30"]
+    done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert client.get_process(small, key).output == [9]
+    assert client.get_process(big, key).state == Colonies.WAITING
+    client.remove_process(big, key)
 
 
 def _executor_id(client, colony, key, name):
