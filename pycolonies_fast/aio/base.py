@@ -46,18 +46,29 @@ class AsyncClientBase(ClientCore):
         body = build_request(msg, prvkey)
         if read_timeout is None:
             read_timeout = self._read_timeout
+        try:  # the current endpoint first; failover is planned only once it failed
+            status, reply = await self._transport.post(self._failover.current, body, read_timeout)
+        except TransportError as exc:
+            status, reply = await self._post_elsewhere(body, read_timeout, idempotent, exc)
+        return decode_reply(reply, status)
+
+    async def _post_elsewhere(
+        self, body: bytes, read_timeout: float | None, idempotent: bool, error: TransportError
+    ) -> tuple[int, bytes]:
+        """After ``error`` at the current endpoint: the attempts failover allows (see ClientBase)."""
         attempts = self._failover.attempts(idempotent)
         while True:
+            delay = attempts.retry_delay(error)
+            if delay is None:
+                raise error
+            await asyncio.sleep(delay)
             try:
-                status, reply = await self._transport.post(attempts.endpoint, body, read_timeout)
+                result = await self._transport.post(attempts.endpoint, body, read_timeout)
             except TransportError as exc:
-                delay = attempts.retry_delay(exc)
-                if delay is None:
-                    raise
-                await asyncio.sleep(delay)
+                error = exc
                 continue
             attempts.succeeded()
-            return decode_reply(reply, status)
+            return result
 
     async def _call(self, call: Call) -> Any:
         """One ``Call`` through ``_rpc``."""
