@@ -4,7 +4,7 @@ Connections and TLS are urllib3's: an ``HTTPConnectionPool`` / ``HTTPSConnection
 each connection (connect timeout, certificate verification, CA bundle). Idle keep-alive
 connections wait in a plain list (LIFO: the warmest first; ``list.pop``/``append`` are atomic,
 so threads never share one), and a connection the server closed while it was idle is noticed
-by a zero-timeout poll before reuse, as urllib3 does. The request is one prebuilt byte string
+by urllib3's own zero-timeout ``wait_for_read`` before reuse. The request is one prebuilt byte string
 written with ``sendall``; the reply is framed by the small HTTP/1.1 reader below, which takes
 the whole reply from the first ``recv`` when it is all there. Client CPU per POST, measured
 against the real server (bench/RESULTS.md): urllib3's ``urlopen`` ~260 µs,
@@ -21,7 +21,6 @@ attempts failed too; the client sets it to 0 and lets its failover (failover.py)
 from __future__ import annotations
 
 import re
-import select
 import socket
 import ssl
 import time
@@ -38,6 +37,7 @@ from urllib3.exceptions import (
     NewConnectionError,
 )
 from urllib3.util import Timeout
+from urllib3.util.wait import wait_for_read
 
 from .errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
 
@@ -80,17 +80,16 @@ class Transport:
         self.connect_retries = retries if connect_retries is None else connect_retries
         self.backoff = backoff
         timeout = Timeout(connect=connect_timeout, read=read_timeout)
+        # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
         if tls:
             self._pool: HTTPConnectionPool = HTTPSConnectionPool(
-                host, int(port), timeout=timeout, maxsize=maxsize, block=False, retries=False,
+                host, int(port), timeout=timeout, retries=False,
                 cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
                 assert_hostname=None if verify else False,
                 ca_certs=ca_bundle,
             )
         else:
-            self._pool = HTTPConnectionPool(
-                host, int(port), timeout=timeout, maxsize=maxsize, block=False, retries=False
-            )
+            self._pool = HTTPConnectionPool(host, int(port), timeout=timeout, retries=False)
         self._idle: list[HTTPConnection] = []
         self._maxsize = maxsize
         self._where = f"{host}:{port}"
@@ -139,7 +138,7 @@ class Transport:
             except IndexError:
                 break
             sock = conn.sock
-            if sock is not None and not _readable(sock):
+            if sock is not None and not wait_for_read(sock, timeout=0.0):  # EOF or unasked bytes
                 return conn, True
             conn.close()  # closed by the server (or it sent something unasked): never reuse
         return cast(HTTPConnection, self._pool._new_conn()), False
@@ -209,13 +208,6 @@ class _Retry(Exception):
         super().__init__(str(error))
         self.error = error
         self.wait = wait
-
-
-def _readable(sock: socket.socket) -> bool:
-    """True if an idle connection has something to read: the server's EOF (or unasked bytes)."""
-    poller = select.poll()
-    poller.register(sock, select.POLLIN)
-    return bool(poller.poll(0))
 
 
 def _reason(exc: NewConnectionError) -> str:
