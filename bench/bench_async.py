@@ -56,12 +56,15 @@ NOTES = """Reading the numbers:
 * uvloop (`async-C-uvloop`: `uvloop.run(main())` instead of `asyncio.run(main())`) takes
   ~8 % off the async runner's CPU; a bare aiohttp POST costs ~20 % less on it. Users of the
   async runner can choose it; it does not close the gap.
-* The CPU goal needs a leaner async HTTP path than aiohttp. `bench/async_http_paths.py` measures
-  the candidates in one run (client CPU per signed get_colony RPC, 8 in flight, 2026-11-24):
-  threaded blocking client 82 µs, AsyncColonies on aiohttp 183 µs (uvloop: 168 µs), a minimal
-  `asyncio.Protocol` HTTP/1.1 client with transport.py's head parser 79 µs (uvloop: 71 µs). Only
-  an HTTP client of our own, not an established library as the issue asks, would put the async
-  runner below the threaded one: a decision for the issue's owners."""
+* No asyncio HTTP path measured here puts the async runner below the threaded one.
+  `bench/async_http_paths.py --runner 600` (2026-11-24, medians of 3 interleaved rounds) runs
+  the async runner on aiohttp and on a minimal `asyncio.Protocol` HTTP/1.1 client of our own
+  (transport.py's reply reader; no TLS, timeouts or failure handling), next to the threaded
+  runner: per signed get_colony RPC with 8 in flight, threaded 85 µs, aiohttp 187 µs (uvloop
+  176), own protocol 89 µs (uvloop 82); per assign+close cycle, threaded-4 0.383 ms, aiohttp
+  0.749 ms (uvloop 0.720), own protocol 0.429 ms (uvloop 0.406), all at 177–189 cycles/s. Even
+  with HTTP as cheap as the threaded client's, the event loop's own work per cycle (futures,
+  task wake-ups, a loop pass per reply) costs more than the threaded runner's thread hand-offs."""
 
 
 async def async_noop(*args: Any) -> None:
