@@ -38,6 +38,10 @@ class ServerError(ColoniesConnectionError):
     def __repr__(self) -> str:
         return f"ServerError(status={self.status}, message={self.message!r})"
 
+    def __reduce__(self) -> tuple[type[ServerError], tuple[str, int]]:
+        """Pickle with both arguments, so the error crosses process pools intact."""
+        return (type(self), (self.message, self.status))
+
 
 class ReplyError(ColoniesConnectionError):
     """The reply could not be read: not JSON, not base64, or missing the envelope's fields."""

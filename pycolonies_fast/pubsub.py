@@ -23,6 +23,7 @@ from .client.channels import decode_entries
 from .codec import build_request, decode_envelope
 from .errors import ColoniesError, RequestTimeoutError, TransportError
 from .models import Process
+from .transport import ca_locations
 
 __all__ = [
     "FINAL_STATES",
@@ -108,9 +109,11 @@ def _sslopt(client: Any) -> dict[str, Any]:
     if not getattr(client, "verify", True):
         return {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}
     options: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED}
-    ca_bundle = getattr(client, "ca_bundle", None)
-    if ca_bundle:
-        options["ca_certs"] = ca_bundle
+    cafile, capath = ca_locations(getattr(client, "ca_bundle", None))
+    if cafile:
+        options["ca_certs"] = cafile
+    if capath:
+        options["ca_cert_path"] = capath
     return options
 
 

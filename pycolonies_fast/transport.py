@@ -20,10 +20,12 @@ attempts failed too; the client sets it to 0 and lets its failover (failover.py)
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import ssl
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -41,7 +43,7 @@ from urllib3.util.wait import wait_for_read
 
 from .errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
 
-__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport", "ca_locations"]
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
@@ -82,11 +84,13 @@ class Transport:
         timeout = Timeout(connect=connect_timeout, read=read_timeout)
         # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
         if tls:
+            cafile, capath = ca_locations(ca_bundle)
             self._pool: HTTPConnectionPool = HTTPSConnectionPool(
                 host, int(port), timeout=timeout, retries=False,
                 cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
                 assert_hostname=None if verify else False,
-                ca_certs=ca_bundle,
+                ca_certs=cafile,
+                ca_cert_dir=capath,
             )
         else:
             self._pool = HTTPConnectionPool(host, int(port), timeout=timeout, retries=False)
@@ -99,6 +103,7 @@ class Transport:
             + b"\r\nUser-Agent: " + _USER_AGENT
             + b"\r\nContent-Type: application/json\r\nAccept-Encoding: identity\r\nContent-Length: "
         )
+        _open_transports.add(self)
 
     def post(
         self, body: bytes, *, read_timeout: float | None = _UNSET, idempotent: bool = False
@@ -199,6 +204,26 @@ class Transport:
                 return _Retry(error, wait=False)
             return error
         return TransportError(f"Request to {where} failed: {exc!r}")
+
+
+def ca_locations(ca_bundle: str | None) -> tuple[str | None, str | None]:
+    """``(cafile, capath)`` for a CA bundle given as a file or, as requests allows, a directory."""
+    if ca_bundle is not None and os.path.isdir(ca_bundle):
+        return None, ca_bundle
+    return ca_bundle, None
+
+
+# Idle connections must not outlive a fork: parent and child would read each other's replies.
+_open_transports: weakref.WeakSet[Transport] = weakref.WeakSet()
+
+
+def _forget_connections_of_parent() -> None:
+    for transport in list(_open_transports):
+        transport._idle = []  # the sockets stay the parent's; the child connects anew
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_connections_of_parent)
 
 
 class _Retry(Exception):

@@ -36,7 +36,7 @@ class AsyncClientBase(ClientCore):
     def _open(self) -> None:
         self._transport = AsyncTransport(
             self.endpoints, self.tls, connect_timeout=self.connect_timeout,
-            ca_bundle=self.ca_bundle, verify=self.verify, pool_size=self._pool_size,
+            ca_bundle=self.ca_bundle, verify=self.verify, pool_size=self._pool_size, retries=self._failover.retries,
         )
 
     async def _rpc(
@@ -47,7 +47,7 @@ class AsyncClientBase(ClientCore):
         if read_timeout is None:
             read_timeout = self._read_timeout
         try:  # the current endpoint first; failover is planned only once it failed
-            status, reply = await self._transport.post(self._failover.current, body, read_timeout)
+            status, reply = await self._transport.post(self._failover.current, body, read_timeout, idempotent)
         except TransportError as exc:
             status, reply = await self._post_elsewhere(body, read_timeout, idempotent, exc)
         return decode_reply(reply, status)
@@ -63,7 +63,7 @@ class AsyncClientBase(ClientCore):
                 raise error
             await asyncio.sleep(delay)
             try:
-                result = await self._transport.post(attempts.endpoint, body, read_timeout)
+                result = await self._transport.post(attempts.endpoint, body, read_timeout, idempotent)
             except TransportError as exc:
                 error = exc
                 continue

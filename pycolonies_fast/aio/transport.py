@@ -1,10 +1,15 @@
 """Async HTTP(S) transport: POST signed envelopes to ``/api`` through one pooled aiohttp session.
 
-aiohttp keeps keep-alive connections per endpoint (``pool_size`` in all). Each ``post`` is one
-attempt; failures become the same typed errors as the blocking transport raises, so that the
-client's failover (failover.py) decides what to repeat: ``ConnectError`` when no connection
-could be opened (nothing was sent), ``RequestTimeoutError`` for a read timeout, and
-``TransportError`` when the connection failed after the request may have been sent.
+aiohttp keeps keep-alive connections per endpoint (``pool_size`` in all). Failures become the
+same typed errors as the blocking transport raises, so that the client's failover (failover.py)
+decides what to repeat: ``ConnectError`` when no connection could be opened (nothing was sent),
+``RequestTimeoutError`` for a read timeout, and ``TransportError`` when the connection failed
+after the request may have been sent. As in the blocking transport, an idempotent call whose
+connection was lost is sent again at once, up to ``retries`` times; anything else is not.
+Errors that are not network failures (a bug, a misuse) pass through unchanged.
+
+The session belongs to the event loop that opened it; a client used from a later event loop
+(a second ``asyncio.run``) gets a session of that loop.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import aiohttp
 from yarl import URL
 
 from ..errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
+from ..transport import ca_locations
 
 __all__ = ["AsyncTransport"]
 
@@ -34,6 +40,7 @@ class AsyncTransport:
         ca_bundle: str | None,
         verify: bool,
         pool_size: int,
+        retries: int = 2,
     ) -> None:
         scheme = "https" if tls else "http"
         self.urls = [URL(f"{scheme}://{_bracketed(host)}:{port}/api") for host, port in endpoints]
@@ -41,11 +48,14 @@ class AsyncTransport:
         self.connect_timeout = connect_timeout
         self._ssl: ssl.SSLContext | bool = False
         if tls:
-            self._ssl = ssl.create_default_context(cafile=ca_bundle)
+            cafile, capath = ca_locations(ca_bundle)
+            self._ssl = ssl.create_default_context(cafile=cafile, capath=capath)
             if not verify:
                 self._ssl.check_hostname = False
                 self._ssl.verify_mode = ssl.CERT_NONE
         self._pool_size = pool_size
+        self.retries = retries
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop both sessions belong to
         self._session: aiohttp.ClientSession | None = None
         self._ws_session: aiohttp.ClientSession | None = None
         self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
@@ -57,6 +67,7 @@ class AsyncTransport:
 
     def session(self) -> aiohttp.ClientSession:
         """The session, opened on first use (it belongs to the running event loop)."""
+        self._follow_running_loop()
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=self._ssl)
             self._session = aiohttp.ClientSession(
@@ -65,10 +76,21 @@ class AsyncTransport:
 
     def ws_session(self) -> aiohttp.ClientSession:
         """A session of its own for websockets: open subscriptions never take the RPCs' pooled connections."""
+        self._follow_running_loop()
         if self._ws_session is None or self._ws_session.closed:
             connector = aiohttp.TCPConnector(limit=0, ssl=self._ssl)
             self._ws_session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
         return self._ws_session
+
+    def _follow_running_loop(self) -> None:
+        """Forget sessions of an earlier event loop: their connections cannot serve this one."""
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop:
+            for session in (self._session, self._ws_session):
+                if session is not None and not session.closed:
+                    _abandon(session, self._loop)
+            self._session = self._ws_session = None
+            self._loop = loop
 
     def timeout(self, read_timeout: float | None) -> aiohttp.ClientTimeout:
         """Connect and read timeouts for one call (cached per read timeout)."""
@@ -78,15 +100,23 @@ class AsyncTransport:
             self._timeouts[read_timeout] = timeout
         return timeout
 
-    async def post(self, endpoint: int, body: bytes, read_timeout: float | None) -> tuple[int, bytes]:
+    async def post(
+        self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool = False
+    ) -> tuple[int, bytes]:
         """POST ``body`` to endpoint number ``endpoint``; ``(http_status, reply_body)``."""
-        try:
-            async with self.session().post(
-                self.urls[endpoint], data=body, headers=_HEADERS, timeout=self.timeout(read_timeout)
-            ) as response:
-                return response.status, await response.read()
-        except Exception as exc:
-            raise _classify(exc, self.where[endpoint], read_timeout) from exc
+        attempt = 0
+        while True:
+            try:
+                async with self.session().post(
+                    self.urls[endpoint], data=body, headers=_HEADERS, timeout=self.timeout(read_timeout)
+                ) as response:
+                    return response.status, await response.read()
+            except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+                error = _classify(exc, self.where[endpoint], read_timeout)
+                if not (idempotent and attempt < self.retries and type(error) is TransportError
+                        and not isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError))):
+                    raise error from exc
+                attempt += 1  # the connection was lost after sending: an idempotent call may go again
 
     async def close(self) -> None:
         """Close the pooled connections; a later call opens new sessions."""
@@ -94,6 +124,25 @@ class AsyncTransport:
             if session is not None:
                 await session.close()
         self._session = self._ws_session = None
+
+
+def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
+    """Close a session of another event loop ``loop`` without awaiting anything on this one.
+
+    A loop running in another thread closes it itself. Otherwise its close is stepped here:
+    with the loop closed, aiohttp only marks the session and connector closed (their sockets go
+    with the loop's transports, as aiohttp does for any session that outlives its loop); with
+    the loop merely stopped, the connections' close is scheduled on it.
+    """
+    if loop is not None and loop.is_running():
+        asyncio.run_coroutine_threadsafe(session.close(), loop)
+        return
+    closing = session.close()
+    try:
+        closing.send(None)
+    except StopIteration:
+        return
+    closing.close()  # it would wait for that loop: the close is already under way there
 
 
 def _bracketed(host: str) -> str:
@@ -112,6 +161,4 @@ def _classify(exc: Exception, where: str, read_timeout: float | None) -> Excepti
         return RequestTimeoutError(f"No reply from {where} within the read timeout ({read_timeout} s)")
     if isinstance(exc, aiohttp.ClientResponseError):
         return ReplyError(f"Malformed HTTP reply from {where}: {exc.message}")
-    if isinstance(exc, (aiohttp.ClientError, OSError)):
-        return TransportError(f"Connection to {where} failed: {exc!r}")
-    return TransportError(f"Request to {where} failed: {exc!r}")
+    return TransportError(f"Connection to {where} failed: {exc!r}")

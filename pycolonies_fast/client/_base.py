@@ -7,6 +7,7 @@ one signed-RPC path, and ``_drive``, which runs a method's steps (client/_steps.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Sequence
 from types import TracebackType
@@ -32,7 +33,8 @@ class ClientCore:
 
     Keyword-only options (all new; upstream had none): ``timeout`` is the read timeout in
     seconds (``None`` waits forever, as upstream did), ``connect_timeout`` the TCP/TLS connect
-    timeout, ``ca_bundle`` a CA file for TLS, ``verify=False`` accepts any server certificate,
+    timeout, ``ca_bundle`` a CA file (or directory) for TLS, by default ``REQUESTS_CA_BUNDLE`` or
+    ``CURL_CA_BUNDLE`` as upstream's requests honours them, ``verify=False`` accepts any server certificate,
     ``retries`` how many more rounds over the endpoints a request gets when no connection can be
     opened, ``pool_size`` the connections kept per server, ``fallbacks`` more ``(host, port)``
     servers of the same cluster to fail over to (see failover.py; or use ``from_endpoints``).
@@ -67,7 +69,7 @@ class ClientCore:
         self.endpoints: list[Endpoint] = [(host, port), *((h, p) for h, p in fallbacks)]
         # Read by the websocket side (pubsub) so that it connects like the HTTP side.
         self.verify = verify
-        self.ca_bundle = ca_bundle
+        self.ca_bundle = ca_bundle if ca_bundle is not None or not verify else _ca_bundle_from_environment()
         self.connect_timeout = connect_timeout
         self._read_timeout = timeout
         self._pool_size = pool_size
@@ -110,6 +112,11 @@ class ClientCore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.url!r})"
+
+
+def _ca_bundle_from_environment() -> str | None:
+    """The CA bundle requests (and so upstream pycolonies) takes from the environment."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
 
 
 class ClientBase(ClientCore):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import json
 
@@ -249,5 +250,29 @@ def test_private_rpc_helper_and_reconnect(run, aclient, colony, executor):
         await c.close_connections()
         assert (await c.get_executor(colony.name, executor.name, executor.prvkey))["executorname"] == executor.name
         await c.close_connections()
+
+    run(scenario())
+
+
+def test_one_client_serves_one_event_loop_after_another(aclient, colony, executor):
+    client = aclient()
+
+    async def names_twice() -> list[str]:
+        replies = await asyncio.gather(*(client.get_executor(colony.name, executor.name, executor.prvkey)
+                                         for _ in range(2)))
+        return [reply["executorname"] for reply in replies]
+
+    for _ in range(3):  # each asyncio.run ends its loop: the client opens a session of the next one
+        assert asyncio.run(names_twice()) == [executor.name, executor.name]
+    asyncio.run(client.close_connections())
+
+
+def test_a_bug_is_not_disguised_as_a_network_failure(run, aclient, colony, executor, monkeypatch):
+    async def scenario():
+        async with aclient() as client:
+            monkeypatch.setattr(client._transport, "timeout", lambda read_timeout: "not a ClientTimeout")
+            with pytest.raises(Exception) as raised:  # aiohttp's complaint about the argument, as it is
+                await client.get_executor(colony.name, executor.name, executor.prvkey)
+            assert not isinstance(raised.value, TransportError)
 
     run(scenario())

@@ -3,7 +3,9 @@ errors and timeouts, TLS options, and keys never leaking into messages."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import pickle
 import shutil
 import socket
 import ssl
@@ -13,6 +15,7 @@ import time
 import pytest
 from rawserver import RawServer, reply
 
+from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies, colonies_client
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import (
@@ -204,6 +207,31 @@ def test_tls_with_ca_bundle(tls_files):
     srv.close()
 
 
+def test_tls_trusts_the_ca_bundle_of_the_environment_as_upstream_did(tls_files, tmp_path, monkeypatch):
+    cert, context = tls_files
+    srv = RawServer([COLONY_REPLY] * 3, tls=context)
+    monkeypatch.delenv("CURL_CA_BUNDLE", raising=False)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", cert)
+    assert Colonies("127.0.0.1", srv.port, tls=True).get_colony("dev", KEY) == {"name": "dev"}
+
+    async def through_the_async_client():
+        async with AsyncColonies("127.0.0.1", srv.port, tls=True) as client:
+            return await client.get_colony("dev", KEY)
+
+    assert asyncio.run(through_the_async_client()) == {"name": "dev"}
+    hashed = tmp_path / "certs"  # a directory of certificates named by subject hash, as OpenSSL looks them up
+    hashed.mkdir()
+    subject_hash = subprocess.run(["openssl", "x509", "-hash", "-noout", "-in", cert],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+    shutil.copy(cert, hashed / f"{subject_hash}.0")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    monkeypatch.setenv("CURL_CA_BUNDLE", str(hashed))
+    assert Colonies("127.0.0.1", srv.port, tls=True).get_colony("dev", KEY) == {"name": "dev"}
+    assert Colonies("h", 1, tls=True, ca_bundle="/given.pem").ca_bundle == "/given.pem"  # an explicit one wins
+    assert Colonies("h", 1, tls=True, verify=False).ca_bundle is None
+    srv.close()
+
+
 def test_tls_without_verification(tls_files):
     _, context = tls_files
     srv = RawServer([COLONY_REPLY], tls=context)
@@ -220,6 +248,12 @@ def test_server_error_carries_the_message(client, keys):
     assert info.value.status in (400, 403, 404, 500)
     assert str(info.value) == info.value.message and info.value.message
     assert keys.executor not in str(info.value)
+
+
+def test_server_error_survives_pickling_as_process_pools_need():
+    error = pickle.loads(pickle.dumps(ServerError("No process available for assignment", 404)))
+    assert type(error) is ServerError and (str(error), error.message, error.status) == (
+        "No process available for assignment", "No process available for assignment", 404)
 
 
 def test_private_rpc_name_still_works(client, colony, executor):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -238,6 +239,25 @@ def test_connection_refused_then_server_up_is_retried():
 def test_unresolvable_host_is_a_transport_error():
     with pytest.raises(TransportError):
         Transport("host.invalid", 80, retries=0).post(BODY)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
+def test_a_forked_child_never_shares_the_parents_connections(server):
+    srv = server([reply(b"parent"), reply(b"child"), reply(b"parent again")])
+    t = Transport("127.0.0.1", srv.port)
+    assert t.post(BODY)[1] == b"parent"  # its connection now waits, idle, in the pool
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.write(write_end, t.post(BODY)[1])
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    assert os.read(read_end, 100) == b"child"
+    os.waitpid(pid, 0)
+    assert t.post(BODY)[1] == b"parent again"
+    assert srv.connections == 2  # the child opened its own; the parent kept using its one
 
 
 def test_threads_share_one_transport(server):
