@@ -51,7 +51,7 @@ from typing import Any, TypeVar, overload
 
 from .executor_core import SHUTDOWN_REASON, RunnerCore, RunStats
 from .executor_dispatch import Function, Outcome, ProcessContext, call_function
-from .executor_report import RUNNING, Reporter
+from .executor_report import Reporter, running_on
 from .executor_steps import drive
 from .models import Process
 
@@ -240,7 +240,7 @@ class Executor(RunnerCore):
         return self._reporter.report(processid, outcome)
 
     def _list_running(self) -> list[dict[str, Any]] | None:
-        return self.client.list_processes(self.colonyname, 100, RUNNING, self._prvkey)
+        return self.client.get_process_history(*running_on(self.colonyname, self.executorid, self._prvkey))
 
     def _fail_orphans(self, skip: set[str]) -> list[str]:
         return self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON)

@@ -39,7 +39,7 @@ from pydantic import ValidationError
 
 from .crypto import Crypto
 from .errors import ColoniesConnectionError, ConnectError, ServerError
-from .executor_dispatch import Function, Outcome, deadline_of, unknown_function
+from .executor_dispatch import Function, Outcome, deadline_of, failure_from, unknown_function
 from .executor_report import Backoff, ReporterCore, orphans
 from .executor_steps import Do, Steps
 from .models import Process
@@ -225,7 +225,7 @@ class RunnerCore:
             wanted = self._reclaim_wanted
         try:
             running = yield Do("_list_running")
-        except ColoniesConnectionError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever it was, look again after a pause
             yield from self._back_off(backoff, f"could not look for processes assigned by a failed assign: {exc}")
             return False
         with self._lock:
@@ -279,7 +279,11 @@ class RunnerCore:
             elif (function := self.functions.get(work.spec.funcname)) is None:
                 outcome = unknown_function(work.spec.funcname, self.executorname, self.functions)
             else:
-                outcome = yield Do("_execute", function, work, deadline_of(work))
+                try:
+                    outcome = yield Do("_execute", function, work, deadline_of(work))
+                except Exception as exc:  # noqa: BLE001 - not the function's error (that is an outcome): ours
+                    log.exception("process %s: the runner failed around its function; failing it", pid)
+                    outcome = failure_from(exc)
             if outcome.abandoned:
                 maxexectime = work.spec.maxexectime if isinstance(work, Process) else None
                 log.warning("process %s: still running at its maxexectime (%s s); abandoned, the server "
@@ -293,7 +297,13 @@ class RunnerCore:
                 if self._inflight.get(pid) != "running":  # the shutdown has failed it already
                     return
                 self._inflight[pid] = "reporting"
-            verdict = yield Do("_report", pid, outcome)
+            try:
+                verdict = yield Do("_report", pid, outcome)
+            except Exception as exc:  # noqa: BLE001 - the close could not even be sent: fail it instead
+                if not outcome.ok:
+                    raise
+                log.exception("process %s: its close could not be sent; failing it", pid)
+                verdict = yield Do("_report", pid, failure_from(exc))
             remember = verdict != "lost"  # "lost": released, it may come back
             self._count(verdict)
         finally:

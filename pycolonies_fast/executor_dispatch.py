@@ -140,9 +140,16 @@ def call_arguments(
 
 
 def failure_from(exc: BaseException) -> Outcome:
-    """The failure for an error raised by user code: ``Type: message``, then the traceback."""
+    """The failure for an error raised by user code: ``Type: message``, then the traceback.
+
+    Safe for any exception, also one whose ``str()`` raises (traceback's own formatting is).
+    """
     text = "".join(traceback.format_exception(exc)).rstrip()
-    return Outcome.failure(f"{type(exc).__name__}: {exc}", text)
+    try:
+        summary = f"{type(exc).__name__}: {exc}"
+    except Exception:  # noqa: BLE001 - a broken __str__ must not lose the failure
+        summary = f"{type(exc).__name__}: <its str() failed>"
+    return Outcome.failure(summary, text)
 
 
 def to_output(result: Any) -> list[Any]:
@@ -177,7 +184,9 @@ def call_function(
             result = _call_before(deadline, function.fn, args, kwargs)
     except (PastDeadline, concurrent.futures.TimeoutError):
         return Outcome(False, abandoned=True)
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - anything user code raises fails its process
         return failure_from(exc)
     return Outcome(True, output=to_output(result))
 

@@ -74,6 +74,19 @@ def refusal_verdict(process: Process | None, executorid: str, action: str) -> st
     return "lost"
 
 
+#: get_process_history's window, in seconds, wide enough for every process still running.
+_EVER = 10 * 365 * 24 * 3600
+
+
+def running_on(colonyname: str, executorid: str, prvkey: str) -> tuple[str, int, int, str, str]:
+    """Arguments of ``get_process_history`` for the processes RUNNING on one executor.
+
+    The server filters by the assigned executor, with no count limit (``list_processes`` returns the
+    colony's first 100 running processes of any executor, which can hide ours).
+    """
+    return (colonyname, _EVER, RUNNING, prvkey, executorid)
+
+
 def orphans(running: Iterable[dict[str, Any]] | None, executorid: str, skip: set[str]) -> list[str]:
     """The ids among ``running`` (process dicts) assigned to ``executorid``, except ``skip``."""
     return [
@@ -140,7 +153,9 @@ class ReporterCore:
                     return "closed"
                 yield Do("_call", "fail", processid, errors, self._prvkey)
                 return "failed"
-            except TypeError as exc:  # the output cannot be encoded as JSON; nothing was sent
+            except (TypeError, ValueError) as exc:  # the output cannot be encoded (NaN, ±inf, an object)
+                if errors is not None:  # not even the failure can be sent: not an output problem
+                    raise
                 errors = [f"the function's result cannot be sent as process output: {exc}"]
                 continue
             except ServerError as exc:
@@ -198,10 +213,9 @@ class ReporterCore:
     def fail_orphans_steps(self, colonyname: str, skip: set[str], reason: str) -> Steps[list[str]]:
         """Fail the processes still RUNNING on this executor (except ``skip``); returns their ids.
 
-        Catches processes whose assign reply was lost. Looks at the colony's first 100 running
-        processes (the server's limit per call).
+        Catches processes whose assign reply was lost.
         """
-        running = yield Do("_call", "list_processes", colonyname, 100, RUNNING, self._prvkey)
+        running = yield Do("_call", "get_process_history", *running_on(colonyname, self.executorid, self._prvkey))
         found = orphans(running, self.executorid, skip)
         for processid in found:
             log.warning("process %s: still RUNNING on this executor at exit; failing it", processid)

@@ -33,9 +33,9 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from ..executor_core import SHUTDOWN_REASON, RunnerCore, RunStats
+from ..executor_core import SHUTDOWN_REASON, RunnerCore, RunStats, log
 from ..executor_dispatch import Function, Outcome, call_function
-from ..executor_report import RUNNING
+from ..executor_report import running_on
 from ..executor_steps import adrive
 from ..models import Process
 from .executor_context import AsyncProcessContext, call_async_function
@@ -135,7 +135,7 @@ class AsyncExecutor(RunnerCore):
         started = time.monotonic()
         workers = [asyncio.create_task(adrive(self._worker_steps(), self), name=f"colonies-worker-{i}")
                    for i in range(self.concurrency)]
-        all_done: asyncio.Future[Any] = asyncio.gather(*workers)
+        all_done: asyncio.Future[Any] = asyncio.gather(*workers, return_exceptions=True)
         stopping: asyncio.Future[Any] = asyncio.create_task(self._stopping.wait())
         with self._signal_handlers(handle_signals):
             await asyncio.wait({all_done, stopping}, timeout=max_seconds, return_when=asyncio.FIRST_COMPLETED)
@@ -146,6 +146,9 @@ class AsyncExecutor(RunnerCore):
             else:
                 await adrive(self._fail_orphans_steps(), self)
         stopping.cancel()
+        for worker in workers:
+            if worker.done() and not worker.cancelled() and worker.exception() is not None:
+                log.error("worker %s ended with an error", worker.get_name(), exc_info=worker.exception())
         self.stats.elapsed = finished - started
         return self.stats
 
@@ -201,7 +204,7 @@ class AsyncExecutor(RunnerCore):
         if inspect.iscoroutinefunction(function.fn):
             outcome = await call_async_function(function, process, ctx, deadline)
         else:
-            outcome = await asyncio.to_thread(call_function, function, process, ctx, deadline)
+            outcome = await _in_daemon_thread(call_function, function, process, ctx, deadline)
         if ctx is not None:
             await ctx.flush()  # its log lines reach the server before the close
         return outcome
@@ -210,7 +213,7 @@ class AsyncExecutor(RunnerCore):
         return await self._reporter.report(processid, outcome)
 
     async def _list_running(self) -> list[dict[str, Any]] | None:
-        return await self.client.list_processes(self.colonyname, 100, RUNNING, self._prvkey)
+        return await self.client.get_process_history(*running_on(self.colonyname, self.executorid, self._prvkey))
 
     async def _fail_orphans(self, skip: set[str]) -> list[str]:
         return await self._reporter.fail_orphans(self.colonyname, skip, SHUTDOWN_REASON)
@@ -232,3 +235,33 @@ class AsyncExecutor(RunnerCore):
         finally:
             for sig in installed:
                 loop.remove_signal_handler(sig)
+
+
+async def _in_daemon_thread(fn: Callable[..., Outcome], *args: Any) -> Outcome:
+    """``fn(*args)`` in a daemon thread of its own.
+
+    Not ``asyncio.to_thread``: ``asyncio.run`` waits for its threads at exit, so a function still
+    running after the shutdown failed its process would hold the program open.
+    """
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Outcome] = loop.create_future()
+
+    def settle(result: Outcome | None, error: BaseException | None) -> None:
+        if done.done():  # the awaiting task was cancelled meanwhile
+            return
+        if error is not None:
+            done.set_exception(error)
+        else:
+            done.set_result(result)  # type: ignore[arg-type]
+
+    def target() -> None:
+        result, error = None, None
+        try:
+            result = fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits any more
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=target, name="colonies-function", daemon=True).start()
+    return await done

@@ -72,9 +72,25 @@ async def call_async_function(
             result = await _before(deadline, function.fn(*args, **kwargs))
     except PastDeadline:
         return Outcome(False, abandoned=True)
-    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any error of user code fails its process
+    except asyncio.CancelledError as exc:
+        if _runner_cancelled():
+            raise
+        return failure_from(exc)  # raised by the function itself (e.g. a helper task it awaited was cancelled)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - anything user code raises fails its process
         return failure_from(exc)
     return Outcome(True, output=to_output(result))
+
+
+def _runner_cancelled() -> bool:
+    """Whether the running task itself is being cancelled (shutdown), not just handed a CancelledError.
+
+    Python 3.10 cannot tell the two apart: there every CancelledError counts as the runner's.
+    """
+    task = asyncio.current_task()
+    cancelling = getattr(task, "cancelling", None)
+    return cancelling is None or cancelling() > 0
 
 
 async def _before(deadline: float, coroutine: Any) -> Any:

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.errors import TransportError
@@ -212,15 +214,48 @@ def test_connection_errors_back_off_and_the_run_still_ends(run, executor):
     assert stats.assigned == 0 and 2 <= stats.assign_errors < 100
 
 
+def test_odd_results_and_errors_fail_their_process_at_once_and_the_run_goes_on(run, aclient, client, executor):
+    (nan,), (cancelled,), (sibling,) = (submit(client, executor, name, []) for name in ("nan", "cancel", "slow"))
+
+    async def not_a_number():
+        return float("nan")
+
+    async def awaits_a_cancelled_task():  # the function's own CancelledError, not the runner's
+        helper = asyncio.ensure_future(asyncio.sleep(10))
+        helper.cancel()
+        await helper
+
+    async def slow():
+        await asyncio.sleep(1.0)
+        return "done"
+
+    async def scenario():
+        async with aclient() as c:
+            functions = {"nan": not_a_number, "cancel": awaits_a_cancelled_task, "slow": slow}
+            return await runner(c, executor, functions=functions, concurrency=3).run(
+                max_processes=3, max_seconds=30, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.closed, stats.failed) == (1, 2)
+    assert "cannot be sent as process output" in client.get_process(nan.processid, executor.prvkey).errors[0]
+    assert client.get_process(cancelled.processid, executor.prvkey).errors[0].startswith("CancelledError")
+    assert client.get_process(sibling.processid, executor.prvkey).output == ["done"]
+
+
 SIGTERM_SCRIPT = """
-import asyncio, sys
+import asyncio, sys, time
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
 
-host, port, colony, etype, name, key = sys.argv[1:]
+host, port, colony, etype, name, key, kind = sys.argv[1:]
 
-async def slow():
+async def sleeps_on_the_loop():
     await asyncio.sleep(60)
+
+def sleeps_in_a_thread():
+    time.sleep(60)
+
+slow = sleeps_on_the_loop if kind == "async" else sleeps_in_a_thread
 
 async def main():
     async with AsyncColonies(host, int(port)) as client:
@@ -233,10 +268,11 @@ asyncio.run(main())
 """
 
 
-def test_sigterm_stops_gracefully_and_fails_the_process_in_flight(client, executor, dev_server):
+@pytest.mark.parametrize("kind", ["async", "sync"])
+def test_sigterm_stops_gracefully_and_fails_the_process_in_flight(client, executor, dev_server, kind):
     (slow,) = submit(client, executor, "slow", [])
     args = [dev_server["COLONIES_SERVER_HOST"], dev_server["COLONIES_SERVER_PORT"], executor.colony, executor.type,
-            executor.name, executor.prvkey]
+            executor.name, executor.prvkey, kind]
     child = subprocess.Popen([sys.executable, "-c", SIGTERM_SCRIPT, *args], stdout=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 30
@@ -244,10 +280,12 @@ def test_sigterm_stops_gracefully_and_fails_the_process_in_flight(client, execut
             assert time.monotonic() < deadline and child.poll() is None
             time.sleep(0.05)
         child.send_signal(signal.SIGTERM)
-        out, _ = child.communicate(timeout=30)
+        signalled = time.monotonic()
+        out, _ = child.communicate(timeout=30)  # a function still running must not hold the program open
     finally:
         child.kill()
     assert child.returncode == 0 and out.split() == ["1", "1"]
+    assert time.monotonic() - signalled < 15
     failed = client.get_process(slow.processid, executor.prvkey)
     assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
 

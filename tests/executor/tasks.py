@@ -33,3 +33,24 @@ def whoami():
 
 def _private():
     return "not exposed"
+
+
+def not_a_number():
+    return float("nan")
+
+
+class Unprintable(Exception):
+    def __str__(self):
+        raise RuntimeError("no text for this one")
+
+
+def unprintable():
+    raise Unprintable()
+
+
+class Interrupted(BaseException):
+    """Not an Exception: what a library might raise to unwind."""
+
+
+def base_exception():
+    raise Interrupted("unwound")

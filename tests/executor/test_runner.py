@@ -56,6 +56,25 @@ def test_function_errors_and_unknown_functions_fail_the_process(client, colony):
     assert client.get_process(empty, executor._prvkey).output in ([], None)
 
 
+def test_results_that_cannot_be_reported_and_odd_errors_fail_the_process_at_once(client, colony):
+    functions = {"nan": tasks.not_a_number, "unprintable": tasks.unprintable, "base": tasks.base_exception,
+                 "square": tasks.square}
+    executor = new_executor(client, colony, workers=1, functions=functions)
+    executor.register()
+    nan, unprintable, base = (submit(client, executor, name, []) for name in ("nan", "unprintable", "base"))
+    after = submit(client, executor, "square", [4])  # the one worker is still there for it
+
+    stats = executor.run(max_processes=4, max_seconds=30)
+
+    assert (stats.closed, stats.failed) == (1, 3)
+    errors = {pid: client.get_process(pid, executor._prvkey).errors for pid in (nan, unprintable, base)}
+    assert "cannot be sent as process output" in errors[nan][0] and "NaN" in errors[nan][0]
+    assert errors[unprintable][0] == "Unprintable: <its str() failed>" and "Traceback" in errors[unprintable][1]
+    assert errors[base][0] == "Interrupted: unwound"
+    assert not any("shutting down" in e[0] for e in errors.values())  # failed when they ended, not at exit
+    assert client.get_process(after, executor._prvkey).output == [16]
+
+
 @pytest.mark.parametrize("fields", [{"kwargs": {"force": True}}, {"args": [{"a": 1}]}], ids=["kwargs", "args"])
 def test_process_the_model_rejects_is_failed_at_once_and_the_run_goes_on(client, colony, fields):
     executor = new_executor(client, colony, functions={"double": tasks.double})
@@ -156,6 +175,24 @@ def test_process_whose_assign_reply_was_lost_is_reclaimed_and_run(client, colony
     assert (stats.assigned, stats.closed, stats.failed) == (1, 1, 0)
     process = client.get_process(orphan, executor._prvkey)
     assert process.state == Colonies.SUCCESSFUL and process.output == [9]
+
+
+def test_an_orphan_is_found_behind_a_hundred_processes_running_elsewhere(client, own_colony):
+    busy = new_executor(client, own_colony)  # another executor of the colony, with 101 processes running
+    busy.register()
+    for i in range(101):
+        submit(client, busy, "square", [i])
+    for _ in range(101):
+        client.assign(own_colony.name, 5, busy._prvkey)
+    executor = new_executor(client, own_colony, functions={"square": tasks.square})
+    executor.register()
+    orphan = submit(client, executor, "square", [3])
+    assert client.assign(own_colony.name, 5, executor._prvkey).processid == orphan  # as if its reply was lost
+
+    executor.run(max_seconds=1)
+
+    process = client.get_process(orphan, executor._prvkey)
+    assert process.state == Colonies.FAILED and "shutting down" in process.errors[0]
 
 
 def test_available_resources_limit_what_the_runner_takes(client, colony):
