@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import queue
 import signal
 import threading
 import time
@@ -237,8 +238,35 @@ class AsyncExecutor(RunnerCore):
                 loop.remove_signal_handler(sig)
 
 
+class _DaemonThreads:
+    """Daemon threads that run jobs and then wait for the next one (as many as jobs ever ran at once)."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            reuse = self._idle > 0
+            if reuse:
+                self._idle -= 1
+        self._jobs.put(job)
+        if not reuse:
+            threading.Thread(target=self._serve, name="colonies-function", daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            self._jobs.get()()
+            with self._lock:
+                self._idle += 1
+
+
+_function_threads = _DaemonThreads()
+
+
 async def _in_daemon_thread(fn: Callable[..., Outcome], *args: Any) -> Outcome:
-    """``fn(*args)`` in a daemon thread of its own.
+    """``fn(*args)`` in a daemon thread.
 
     Not ``asyncio.to_thread``: ``asyncio.run`` waits for its threads at exit, so a function still
     running after the shutdown failed its process would hold the program open.
@@ -263,5 +291,5 @@ async def _in_daemon_thread(fn: Callable[..., Outcome], *args: Any) -> Outcome:
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody waits any more
             loop.call_soon_threadsafe(settle, result, error)
 
-    threading.Thread(target=target, name="colonies-function", daemon=True).start()
+    _function_threads.submit(target)
     return await done
