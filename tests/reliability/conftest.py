@@ -12,7 +12,6 @@ import signal
 import ssl
 import subprocess
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -21,7 +20,7 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
-from tests.helpers import Forwarder
+from tests.helpers import Forwarder, unique
 
 REPO = Path(__file__).resolve().parents[2]
 DEV_SERVER = REPO / "scripts" / "dev-server"
@@ -33,10 +32,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "fault_server" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.server)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
 
 
 class Secretive(SimpleNamespace):

@@ -15,8 +15,9 @@ from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
+from tests.helpers import unique
 
-from .conftest import Secretive, unique
+from .conftest import Secretive
 from .stub import Stub
 
 KEY = Crypto().prvkey()

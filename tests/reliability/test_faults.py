@@ -23,8 +23,9 @@ from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ConnectError, RequestTimeoutError
 from pycolonies_fast.executor import Executor, RunStats
 from pycolonies_fast.funcspec import func_spec
+from tests.helpers import unique
 
-from .conftest import FaultServer, unique
+from .conftest import FaultServer
 from .stub import Stub, elapsed, hang
 
 N = 60

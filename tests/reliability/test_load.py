@@ -8,10 +8,8 @@ import random
 import threading
 from typing import Any
 
-from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.funcspec import func_spec
-
-from .conftest import unique
+from tests.helpers import add_executor
 
 THREADS = 16
 CALLS = 500
@@ -20,11 +18,8 @@ PROCESSES = 64
 
 def test_sixteen_threads_share_one_client(fault_server, fault_colony):
     with fault_server.client(timeout=60) as client:
-        prvkey = Crypto().prvkey()
-        name, executortype = unique("exec"), unique("type")
-        client.add_executor({"executorname": name, "executorid": Crypto().id(prvkey),
-                             "colonyname": fault_colony.name, "executortype": executortype}, fault_colony.prvkey)
-        client.approve_executor(fault_colony.name, name, fault_colony.prvkey)
+        executor = add_executor(client, fault_colony)
+        prvkey, executortype = executor.prvkey, executor.type
         expected = {}
         for i in range(PROCESSES):
             spec = func_spec("f", [f"arg-{i}", i], fault_colony.name, executortype)
@@ -67,11 +62,8 @@ def test_sixteen_threads_share_one_client(fault_server, fault_colony):
 def test_log_lines_from_many_threads_each_arrive_once(fault_server, fault_colony):
     """16 threads append distinct log lines to one process (non-idempotent calls): each is stored exactly once."""
     with fault_server.client(timeout=60) as client:
-        prvkey = Crypto().prvkey()
-        name, executortype = unique("exec"), unique("type")
-        client.add_executor({"executorname": name, "executorid": Crypto().id(prvkey),
-                             "colonyname": fault_colony.name, "executortype": executortype}, fault_colony.prvkey)
-        client.approve_executor(fault_colony.name, name, fault_colony.prvkey)
+        executor = add_executor(client, fault_colony)
+        prvkey, executortype = executor.prvkey, executor.type
         client.submit_func_spec(func_spec("f", [], fault_colony.name, executortype), prvkey)
         process = client.assign(fault_colony.name, 5, prvkey)
         per_thread = 30  # 480 lines: the server returns at most 500 per call

@@ -21,8 +21,7 @@ from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor_dispatch import ProcessContext
 from pycolonies_fast.executor_report import Reporter
 from pycolonies_fast.funcspec import func_spec
-
-from .conftest import unique
+from tests.helpers import add_executor, unique
 
 
 def fragments(keys: list[str]) -> list[str]:
@@ -183,11 +182,7 @@ def test_tls_certificate_is_verified_by_default(tls_proxy):
 
 def test_tls_with_ca_bundle_works_for_http_and_websocket(tls_proxy, fault_server, fault_colony):
     with Colonies("127.0.0.1", tls_proxy.port, tls=True, ca_bundle=tls_proxy.cert, timeout=10) as client:
-        key = Crypto().prvkey()
-        name = unique("exec")
-        client.add_executor({"executorname": name, "executorid": Crypto().id(key),
-                             "colonyname": fault_colony.name, "executortype": "tls"}, fault_colony.prvkey)
-        client.approve_executor(fault_colony.name, name, fault_colony.prvkey)
+        key = add_executor(client, fault_colony, executortype="tls").prvkey
         process = client.submit_func_spec(func_spec("f", [], fault_colony.name, "tls"), key)
         closer = threading.Timer(0.5, lambda: client.close(client.assign(fault_colony.name, 5, key).processid,
                                                            ["over tls"], key))
@@ -199,11 +194,7 @@ def test_tls_with_ca_bundle_works_for_http_and_websocket(tls_proxy, fault_server
 
 def test_websocket_verifies_the_certificate_by_default(tls_proxy, fault_server, fault_colony):
     with Colonies("127.0.0.1", tls_proxy.port, tls=True, ca_bundle=tls_proxy.cert, timeout=10) as trusted:
-        key = Crypto().prvkey()
-        name = unique("exec")
-        trusted.add_executor({"executorname": name, "executorid": Crypto().id(key),
-                              "colonyname": fault_colony.name, "executortype": "tls"}, fault_colony.prvkey)
-        trusted.approve_executor(fault_colony.name, name, fault_colony.prvkey)
+        key = add_executor(trusted, fault_colony, executortype="tls").prvkey
         process = trusted.submit_func_spec(func_spec("f", [], fault_colony.name, "tls"), key)
     with Colonies("127.0.0.1", tls_proxy.port, tls=True, timeout=10) as client:
         with pytest.raises(ColoniesConnectionError) as info:

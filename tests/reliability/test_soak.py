@@ -13,10 +13,8 @@ import time
 
 import pytest
 
-from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.funcspec import func_spec
-
-from .conftest import unique
+from tests.helpers import add_executor, unique
 
 SCALE = float(os.environ.get("SOAK_SCALE", "0.25"))
 RPCS = int(20_000 * SCALE)
@@ -40,11 +38,8 @@ def open_fds() -> int:
 @pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs Linux /proc")
 def test_soak_memory_and_descriptors_stay_flat(fault_server, fault_colony):
     with fault_server.client(timeout=60) as client:
-        prvkey = Crypto().prvkey()
-        name, executortype = unique("exec"), unique("type")
-        client.add_executor({"executorname": name, "executorid": Crypto().id(prvkey),
-                             "colonyname": fault_colony.name, "executortype": executortype}, fault_colony.prvkey)
-        client.approve_executor(fault_colony.name, name, fault_colony.prvkey)
+        executor = add_executor(client, fault_colony)
+        prvkey, executortype = executor.prvkey, executor.type
         colony = fault_colony.name
         spec = func_spec("f", ["soak", 1], colony, executortype)
 
