@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from pycolonies_fast.client import Colonies
+from pycolonies_fast.funcspec import func_spec
+from pycolonies_fast.models import Process
 from tests.helpers import Identity, add_colony, add_executor
 
 REPO = Path(__file__).resolve().parents[1]
@@ -143,3 +145,14 @@ def new_executor(client: Colonies, colony: Identity) -> Callable[..., Identity]:
 def executor(new_executor: Callable[..., Identity]) -> Identity:
     """An approved executor with a type of its own: ``.name``, ``.prvkey``, ``.id``, ``.type``, ``.colony``."""
     return new_executor()
+
+
+@pytest.fixture
+def channel_process(client: Colonies, executor: Identity) -> Iterator[Process]:
+    """A RUNNING process with channel ``chat``, submitted and assigned by ``executor`` (closed afterwards)."""
+    spec = func_spec("chat", [], executor.colony, executor.type)
+    spec.channels = ["chat"]
+    client.submit_func_spec(spec, executor.prvkey)
+    process = client.assign(executor.colony, 5, executor.prvkey)
+    yield process
+    client.close(process.processid, [], executor.prvkey)

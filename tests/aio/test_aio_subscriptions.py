@@ -59,16 +59,6 @@ def test_wait_times_out_with_the_typed_error(run, aclient, executor):
     run(scenario())
 
 
-@pytest.fixture
-def channel_process(client, executor):
-    """A RUNNING process with channel ``chat``, submitted and assigned by ``executor``."""
-    spec = func_spec("chat", [], executor.colony, executor.type)
-    spec.channels = ["chat"]
-    client.submit_func_spec(spec, executor.prvkey)
-    process = client.assign(executor.colony, 5, executor.prvkey)
-    yield process
-    client.close(process.processid, [], executor.prvkey)
-
 
 def test_subscribe_channel_iter_gets_existing_and_new_entries(run, aclient, executor, channel_process):
     pid = channel_process.processid

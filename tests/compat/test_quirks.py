@@ -8,7 +8,6 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto, recover_id
-from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique
 
 from .wire import RecordingServer
@@ -60,15 +59,6 @@ def test_download_file_without_dst_is_a_clear_type_error():
     with pytest.raises(TypeError, match="'dst' is required"):
         Colonies("127.0.0.1", 1).download_file("dev", KEY, label="/x", filename="f")
 
-
-@pytest.fixture
-def channel_process(client, executor):
-    spec = func_spec("chat", [], executor.colony, executor.type)
-    spec.channels = ["chat"]
-    client.submit_func_spec(spec, executor.prvkey)
-    process = client.assign(executor.colony, 5, executor.prvkey)
-    yield process
-    client.close(process.processid, [], executor.prvkey)
 
 
 def test_channel_after_seq_is_a_log_position(client, executor, channel_process):
