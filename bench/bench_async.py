@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.headline import Bench, Progress, dev_server, server_env  # noqa: E402
+from bench.headline import Bench, Progress, dev_server, server_env, split_section  # noqa: E402
 from pycolonies_fast.aio import AsyncColonies  # noqa: E402
 from pycolonies_fast.aio.executor import AsyncExecutor  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
@@ -225,13 +225,8 @@ def update_results_md(result: dict[str, Any], text: str) -> None:
         "Raw runs: `bench/results/async.json`.", "", text, "", NOTES, "",
     ])
     old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    if start < 0:
-        new = old.rstrip("\n") + "\n\n" + section
-    else:
-        end = old.find("\n## ", start + len(SECTION))
-        new = old[:start] + section + (old[end + 1:] if end >= 0 else "")
-    RESULTS_MD.write_text(new, encoding="utf-8")
+    before, _, after = split_section(old, SECTION)
+    RESULTS_MD.write_text(before + section + after, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -265,6 +265,21 @@ machine moves single runs by ±15 %, hence interleaved runs and medians. Made by
 (`bash scripts/run-bench`, `--update-results`); raw runs in `bench/results/headline*.json`."""
 
 
+def split_section(markdown: str, heading: str) -> tuple[str, str, str]:
+    """``(before, section, after)`` of the ``## `` section of ``markdown`` that starts with ``heading``.
+
+    Without one, ``section`` and ``after`` are empty and ``before`` is the whole text ending in a
+    blank line, ready for a new section. Each benchmark rewrites only its own section this way.
+    """
+    start = markdown.find(heading)
+    if start < 0:
+        return markdown.rstrip("\n") + "\n\n", "", ""
+    end = markdown.find("\n## ", start + len(heading))
+    if end < 0:
+        return markdown[:start], markdown[start:], ""
+    return markdown[:start], markdown[start:end + 1], markdown[end + 1:]
+
+
 def update_results_md(results: dict[str, Any], text: str) -> None:
     """Write this run's table into its subsection of the headline section of bench/RESULTS.md.
 
@@ -280,11 +295,7 @@ def update_results_md(results: dict[str, Any], text: str) -> None:
         f"N = {cfg['processes']}, medians of {cfg['runs']} interleaved runs.", "", text, "",
     ])
     old = RESULTS_MD.read_text(encoding="utf-8") if RESULTS_MD.exists() else "# Benchmark results\n"
-    start = old.find(SECTION)
-    end = old.find("\n## ", start + 1) if start >= 0 else -1
-    before = old[:start] if start >= 0 else old.rstrip("\n") + "\n\n"
-    after = old[end + 1:] if end >= 0 else ""
-    current = old[start:end + 1 if end >= 0 else len(old)] if start >= 0 else ""
+    before, current, after = split_section(old, SECTION)
     chunks = current.split("\n### ")[1:]  # the existing subsections, without their "### "
     parts = {"### " + chunk.split("\n", 1)[0]: "### " + chunk.rstrip("\n") + "\n" for chunk in chunks}
     parts[heading] = body
