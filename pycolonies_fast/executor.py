@@ -28,6 +28,8 @@ Design notes (measured against the dev server, Colonies v1.9.12, in both assign 
 * A process's ``maxexectime`` (seconds, from assignment) bounds its function: past it the function
   is abandoned (its thread is left to finish, its result dropped) and the process is not closed
   late, because the server releases it for a retry (or fails it when out of retries).
+* ``cpu_bound`` functions run in a ``CpuPool`` (executor_pool.py): a pool whose process died, or
+  that runs an abandoned job, is replaced for new jobs and its processes are killed.
 * Shutdown (SIGINT/SIGTERM, ``stop()`` or the run's bounds): no new assigns; in-flight processes
   get ``grace_period`` seconds, then are failed with "executor shutting down"; a second signal
   fails them at once. Finally processes still RUNNING on this executor (an assign whose reply was
@@ -37,11 +39,8 @@ Design notes (measured against the dev server, Colonies v1.9.12, in both assign 
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import math
-import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -51,6 +50,7 @@ from typing import Any, TypeVar, overload
 
 from .executor_core import SHUTDOWN_REASON, RunnerCore, RunStats
 from .executor_dispatch import Function, Outcome, ProcessContext, call_function
+from .executor_pool import CpuPool
 from .executor_report import Reporter, running_on
 from .executor_steps import drive
 from .models import Process
@@ -116,7 +116,7 @@ class Executor(RunnerCore):
         self._wake = threading.Event()
         self._live_workers = 0
         self._all_done_at = 0.0
-        self._pool: concurrent.futures.Executor | None = None
+        self._pool: CpuPool | None = None
         self._threads: list[threading.Thread] = []
 
     def __repr__(self) -> str:
@@ -170,7 +170,7 @@ class Executor(RunnerCore):
         self._wake.clear()
         self._live_workers = self.workers
         self._all_done_at = 0.0
-        self._pool = self._make_pool()
+        self._pool = CpuPool(self.process_pool) if any(f.cpu_bound for f in self.functions.values()) else None
         started = time.monotonic()
         end = math.inf if max_seconds is None else started + max_seconds
         threads = self._threads = [
@@ -186,14 +186,8 @@ class Executor(RunnerCore):
         finished = self._all_done_at if self._all_done_at >= started else time.monotonic()
         self.stats.elapsed = finished - started
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown()
         return self.stats
-
-    def _make_pool(self) -> concurrent.futures.Executor | None:
-        if not any(f.cpu_bound for f in self.functions.values()):
-            return None
-        context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-        return concurrent.futures.ProcessPoolExecutor(self.process_pool or os.cpu_count(), mp_context=context)
 
     def _shutdown(self, threads: list[threading.Thread]) -> None:
         """Stop assigning, give in-flight processes the grace period, fail what is left."""

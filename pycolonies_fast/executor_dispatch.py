@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .executor_pool import CpuPool
 from .models import Process
 
 __all__ = [
@@ -166,7 +167,7 @@ def call_function(
     process: Process,
     ctx: ProcessContext | None,
     deadline: float | None,
-    pool: concurrent.futures.Executor | None = None,
+    pool: CpuPool | None = None,
 ) -> Outcome:
     """Run ``function`` for ``process``; ``deadline`` (monotonic) comes from the spec's maxexectime.
 
@@ -176,8 +177,7 @@ def call_function(
     args, kwargs = call_arguments(function, process, ctx)
     try:
         if function.cpu_bound and pool is not None:
-            future = pool.submit(function.fn, *args, **kwargs)
-            result = future.result(timeout=_remaining(deadline))
+            result = pool.call(function.fn, args, kwargs, _remaining(deadline))
         elif deadline is None:
             result = function.fn(*args, **kwargs)
         else:

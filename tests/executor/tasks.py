@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
 
 
@@ -54,3 +55,16 @@ class Interrupted(BaseException):
 
 def base_exception():
     raise Interrupted("unwound")
+
+
+def die():
+    """Kill the process running this function, as the OOM killer would."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def sleep_telling_pid(path, seconds):
+    """Write this process's pid to ``path``, then sleep; returns the pid."""
+    with open(path, "w") as file:
+        file.write(str(os.getpid()))
+    time.sleep(seconds)
+    return os.getpid()

@@ -225,3 +225,19 @@ def test_cpu_bound_functions_run_in_a_process_pool(client, colony):
     assert stats.closed == 7
     assert [client.get_process(pid, executor._prvkey).output for pid in ids] == [[i * i] for i in range(6)]
     assert client.get_process(where, executor._prvkey).output != [os.getpid()]
+
+
+def test_a_dead_pool_process_fails_only_its_own_process(client, colony):
+    executor = new_executor(client, colony, workers=1, process_pool=1)
+    executor.function(cpu_bound=True)(tasks.die)
+    executor.function(cpu_bound=True)(tasks.square)
+    executor.register()
+    killed = submit(client, executor, "die", [])
+    later = [submit(client, executor, "square", [i]) for i in range(3)]
+
+    stats = executor.run(max_processes=4, max_seconds=60)
+
+    assert (stats.closed, stats.failed) == (3, 1)
+    failed = client.get_process(killed, executor._prvkey)
+    assert failed.state == Colonies.FAILED and failed.errors[0].startswith("BrokenProcessPool: ")
+    assert [client.get_process(pid, executor._prvkey).output for pid in later] == [[i * i] for i in range(3)]
