@@ -106,9 +106,8 @@ class Executor(RunnerCore):
     ) -> None:
         super().__init__(client, colonyname, executortype, executorname, prvkey, colony_prvkey, functions,
                          ("workers", workers), poll_timeout, grace_period, announce_functions, available_cpu,
-                         available_memory)
+                         available_memory, process_pool)
         self.workers = workers
-        self.process_pool = process_pool
         self._reporter = Reporter(client, self.executorid, self._prvkey, report_timeout)
         self._lock = threading.Lock()
         self._stopping = threading.Event()
@@ -170,23 +169,25 @@ class Executor(RunnerCore):
         self._wake.clear()
         self._live_workers = self.workers
         self._all_done_at = 0.0
-        self._pool = CpuPool(self.process_pool) if any(f.cpu_bound for f in self.functions.values()) else None
+        self._pool = self._new_cpu_pool()
         started = time.monotonic()
         end = math.inf if max_seconds is None else started + max_seconds
         threads = self._threads = [
             threading.Thread(target=self._worker, name=f"colonies-worker-{i}", daemon=True)
             for i in range(self.workers)
         ]
-        with self._signal_handlers(handle_signals):
-            for thread in threads:
-                thread.start()
-            while not self._wake.is_set() and time.monotonic() < end:
-                self._wake.wait(min(0.5, max(0.0, end - time.monotonic())))
-            self._shutdown(threads)
+        try:
+            with self._signal_handlers(handle_signals):
+                for thread in threads:
+                    thread.start()
+                while not self._wake.is_set() and time.monotonic() < end:
+                    self._wake.wait(min(0.5, max(0.0, end - time.monotonic())))
+                self._shutdown(threads)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
         finished = self._all_done_at if self._all_done_at >= started else time.monotonic()
         self.stats.elapsed = finished - started
-        if self._pool is not None:
-            self._pool.shutdown()
         return self.stats
 
     def _shutdown(self, threads: list[threading.Thread]) -> None:

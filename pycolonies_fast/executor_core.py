@@ -40,6 +40,7 @@ from pydantic import ValidationError
 from .crypto import Crypto
 from .errors import ColoniesConnectionError, ConnectError, ServerError
 from .executor_dispatch import Function, Outcome, deadline_of, failure_from, unknown_function
+from .executor_pool import CpuPool
 from .executor_report import Backoff, ReporterCore, orphans
 from .executor_steps import Do, Steps
 from .models import Process
@@ -120,6 +121,7 @@ class RunnerCore:
         announce_functions: bool,
         available_cpu: str | None = None,
         available_memory: str | None = None,
+        process_pool: int = 0,
     ) -> None:
         if colony_prvkey is None and (executorname is None or prvkey is None):
             raise ValueError(
@@ -139,6 +141,7 @@ class RunnerCore:
         self.poll_timeout = poll_timeout
         self.grace_period = grace_period
         self.announce_functions = announce_functions
+        self.process_pool = process_pool
         #: What every assign tells the server this executor has room for (none: no limit).
         self.assign_limits = {"available_cpu": available_cpu, "available_memory": available_memory}
         self.functions: dict[str, Function] = {name: Function.of(name, fn) for name, fn in (functions or {}).items()}
@@ -154,6 +157,10 @@ class RunnerCore:
 
     def stop(self) -> None:
         raise NotImplementedError
+
+    def _new_cpu_pool(self) -> CpuPool | None:
+        """The process pool of a run, if any function is ``cpu_bound`` (``process_pool`` processes)."""
+        return CpuPool(self.process_pool) if any(f.cpu_bound for f in self.functions.values()) else None
 
     def _register_steps(self) -> Steps[None]:
         """Add and approve the executor (once, if given the colony key), then announce new functions."""

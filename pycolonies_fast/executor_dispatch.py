@@ -53,8 +53,10 @@ class Function:
             wants_ctx = "ctx" in inspect.signature(fn).parameters
         except (TypeError, ValueError):  # builtins without a signature
             wants_ctx = False
-        if wants_ctx and cpu_bound:
+        if cpu_bound and wants_ctx:
             raise ValueError(f"function '{name}' runs in a process pool and cannot take a ctx parameter")
+        if cpu_bound and inspect.iscoroutinefunction(fn):
+            raise ValueError(f"function '{name}' runs in a process pool and must be a plain function, not async")
         return cls(name, fn, wants_ctx, cpu_bound)
 
 

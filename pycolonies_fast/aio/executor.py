@@ -36,6 +36,7 @@ from typing import Any
 
 from ..executor_core import SHUTDOWN_REASON, RunnerCore, RunStats, log
 from ..executor_dispatch import Function, Outcome, call_function
+from ..executor_pool import CpuPool
 from ..executor_report import running_on
 from ..executor_steps import adrive
 from ..models import Process
@@ -51,7 +52,7 @@ class AsyncExecutor(RunnerCore):
     Identity as for ``Executor``: ``colony_prvkey`` registers a new executor; or pass
     ``executorname`` and ``prvkey`` of an existing, approved one. ``client`` is an ``AsyncColonies``
     whose ``pool_size`` (default 16) should exceed ``concurrency``: each waiting assign holds a
-    connection, and closes need one too.
+    connection, and closes need one too. The other options are ``Executor``'s.
     """
 
     _reporter: AsyncReporter
@@ -73,10 +74,11 @@ class AsyncExecutor(RunnerCore):
         announce_functions: bool = True,
         available_cpu: str | None = None,
         available_memory: str | None = None,
+        process_pool: int = 0,
     ) -> None:
         super().__init__(client, colonyname, executortype, executorname, prvkey, colony_prvkey, functions,
                          ("concurrency", concurrency), poll_timeout, grace_period, announce_functions, available_cpu,
-                         available_memory)
+                         available_memory, process_pool)
         self.concurrency = concurrency
         self._reporter = AsyncReporter(client, self.executorid, self._prvkey, report_timeout)
         self._lock = contextlib.nullcontext()  # one event loop: no two steps run at once
@@ -84,18 +86,21 @@ class AsyncExecutor(RunnerCore):
         self._stopping = asyncio.Event()
         self._hurry = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[Any]] = {}  # processid -> the worker task running it
+        self._pool: CpuPool | None = None
 
     def __repr__(self) -> str:
         return (f"AsyncExecutor(name={self.executorname!r}, type={self.executortype!r}, "
                 f"colony={self.colonyname!r}, concurrency={self.concurrency})")
 
-    def function(self, name_or_fn: Any = None) -> Any:
-        """Decorator: ``@executor.function`` or ``@executor.function("name")``; sync or ``async def``.
+    def function(self, name_or_fn: Any = None, *, cpu_bound: bool = False) -> Any:
+        """Decorator: ``@executor.function``, ``@executor.function("name")`` or ``(cpu_bound=True)``.
 
+        Sync or ``async def``; ``cpu_bound`` functions are plain, importable module-level functions
+        without ``ctx`` and run in a process pool (``process_pool`` processes, default one per CPU).
         Functions added after ``register()`` are announced at the next ``register()`` or ``run()``.
         """
         def add(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
-            entry = Function.of(name or fn.__name__, fn)
+            entry = Function.of(name or fn.__name__, fn, cpu_bound)
             self.functions[entry.name] = entry
             self.registered = False
             return fn
@@ -133,20 +138,25 @@ class AsyncExecutor(RunnerCore):
             await self.register()
         self._loop = asyncio.get_running_loop()
         self._start_run(max_processes)
+        self._pool = self._new_cpu_pool()
         started = time.monotonic()
         workers = [asyncio.create_task(adrive(self._worker_steps(), self), name=f"colonies-worker-{i}")
                    for i in range(self.concurrency)]
         all_done: asyncio.Future[Any] = asyncio.gather(*workers, return_exceptions=True)
         stopping: asyncio.Future[Any] = asyncio.create_task(self._stopping.wait())
-        with self._signal_handlers(handle_signals):
-            await asyncio.wait({all_done, stopping}, timeout=max_seconds, return_when=asyncio.FIRST_COMPLETED)
-            finished = time.monotonic()
-            if not all_done.done():
-                await self._shutdown(workers)
+        try:
+            with self._signal_handlers(handle_signals):
+                await asyncio.wait({all_done, stopping}, timeout=max_seconds, return_when=asyncio.FIRST_COMPLETED)
                 finished = time.monotonic()
-            else:
-                await adrive(self._fail_orphans_steps(), self)
-        stopping.cancel()
+                if not all_done.done():
+                    await self._shutdown(workers)
+                    finished = time.monotonic()
+                else:
+                    await adrive(self._fail_orphans_steps(), self)
+        finally:
+            stopping.cancel()
+            if self._pool is not None:
+                self._pool.shutdown()
         for worker in workers:
             if worker.done() and not worker.cancelled() and worker.exception() is not None:
                 log.error("worker %s ended with an error", worker.get_name(), exc_info=worker.exception())
@@ -205,7 +215,7 @@ class AsyncExecutor(RunnerCore):
         if inspect.iscoroutinefunction(function.fn):
             outcome = await call_async_function(function, process, ctx, deadline)
         else:
-            outcome = await _in_daemon_thread(call_function, function, process, ctx, deadline)
+            outcome = await _in_daemon_thread(call_function, function, process, ctx, deadline, self._pool)
         if ctx is not None:
             await ctx.flush()  # its log lines reach the server before the close
         return outcome

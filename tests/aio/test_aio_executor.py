@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import subprocess
 import sys
@@ -15,6 +16,7 @@ from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.errors import TransportError
 from pycolonies_fast.executor import SHUTDOWN_REASON
 from pycolonies_fast.funcspec import func_spec
+from tests.executor import tasks
 from tests.helpers import get_raw, submit_raw
 
 RUNNING, SUCCESSFUL, FAILED = 1, 2, 3
@@ -202,6 +204,32 @@ def test_maxexectime_cancels_an_async_function(run, aclient, client, executor):
     assert (stats.abandoned, stats.closed, stats.failed) == (1, 0, 0) and cancelled == [True]
     assert client.get_process(process.processid, executor.prvkey).state != SUCCESSFUL
 
+
+def test_cpu_bound_functions_run_in_a_process_pool_that_survives_a_dead_process(run, aclient, client, executor):
+    (killed,), (where,) = submit(client, executor, "die", []), submit(client, executor, "whoami", [])
+    squares = submit(client, executor, "square", [6], count=3)
+
+    async def scenario():
+        async with aclient() as c:
+            runner_ = runner(c, executor, concurrency=1, process_pool=1)
+            for fn in (tasks.die, tasks.whoami, tasks.square):
+                runner_.function(cpu_bound=True)(fn)
+            return await runner_.run(max_processes=5, max_seconds=60, handle_signals=False)
+
+    stats = run(scenario())
+    assert (stats.closed, stats.failed) == (4, 1)
+    assert client.get_process(killed.processid, executor.prvkey).errors[0].startswith("BrokenProcessPool: ")
+    assert client.get_process(where.processid, executor.prvkey).output != [os.getpid()]
+    assert [client.get_process(p.processid, executor.prvkey).output for p in squares] == [[36]] * 3
+
+
+def test_cpu_bound_async_functions_are_refused(executor):
+    async def not_plain():
+        return 1
+
+    with pytest.raises(ValueError, match="must be a plain function"):
+        AsyncExecutor(object(), executor.colony, executorname=executor.name, prvkey=executor.prvkey).function(
+            cpu_bound=True)(not_plain)
 
 def test_connection_errors_back_off_and_the_run_still_ends(run, executor):
     async def scenario():
