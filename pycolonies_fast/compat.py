@@ -25,7 +25,7 @@ __all__ = ["ALIASES", "install", "uninstall", "installed", "run_script"]
 ALIASES = {
     "pycolonies": "pycolonies_fast",
     "crypto": "pycolonies_fast.compat_crypto",
-    "model": "pycolonies_fast.models",
+    "model": "pycolonies_fast.compat_model",
     "cfs": "pycolonies_fast.compat_cfs",
     "colonies_monad": "pycolonies_fast.monad",
 }

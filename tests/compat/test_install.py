@@ -29,6 +29,7 @@ CRYPTO_NAMES = [
 MODEL_NAMES = [
     "Gpu", "Conditions", "Fs", "FuncSpec", "Attribute", "Process", "Workflow", "Position",
     "ProcessNode", "ProcessEdge", "ProcessGraph", "S3Object", "Reference", "File",
+    "datetime", "List", "Dict", "Optional", "BaseModel", "Field", "field_validator",  # incidental, but importable
 ]
 
 
@@ -71,7 +72,7 @@ def test_import_loads_neither_boto3_nor_websocket():
 def test_install_aliases_upstream_module_names(compat_names):
     assert sorted(compat_names) == ["cfs", "colonies_monad", "crypto", "model", "pycolonies"]
     assert importlib.import_module("pycolonies") is pycolonies_fast
-    assert importlib.import_module("model") is importlib.import_module("pycolonies_fast.models")
+    assert importlib.import_module("model").Process is importlib.import_module("pycolonies_fast.models").Process
     for names, module in ((CRYPTO_NAMES, "crypto"), (MODEL_NAMES, "model"), (["CFS"], "cfs"),
                           (["Function", "ColoniesMonad"], "colonies_monad")):
         loaded = importlib.import_module(module)
@@ -83,6 +84,13 @@ def test_install_aliases_upstream_module_names(compat_names):
     assert Crypto is Crypto2 and Workflow is Workflow2
     assert Colonies.__module__ == "pycolonies_fast.client"
     assert FuncSpec(conditions=Conditions(executortype="x")).conditions.executortype == "x"
+
+
+def test_a_star_import_of_model_gives_upstreams_names(compat_names):
+    namespace: dict[str, object] = {}
+    exec("from model import *", namespace)  # noqa: S102 - the star import under test
+    assert set(MODEL_NAMES) <= set(namespace)
+    assert namespace["Process"] is pycolonies_fast.Process
 
 
 def test_install_is_idempotent_and_uninstall_restores(compat_names):
