@@ -218,7 +218,8 @@ def download_to_file(record: dict[str, Any], path: str) -> str:
     location = location_of(record)
     body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]
     folder, name = os.path.split(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".part", dir=folder)
+    # The temp name starts with the file's, cut so that a name at the 255-byte limit still fits.
+    fd, tmp = tempfile.mkstemp(prefix=f".{name[:32]}.", suffix=".part", dir=folder)
     try:
         digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:

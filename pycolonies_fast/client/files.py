@@ -9,6 +9,7 @@ deleting by name removes the S3 objects of every version (the server drops all o
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any, TypeVar
 
@@ -22,6 +23,8 @@ __all__ = ["FilesMixin"]
 T = TypeVar("T")
 
 BytesLike = bytes | bytearray | memoryview
+
+log = logging.getLogger("pycolonies_fast.files")
 
 
 def _required(value: T | None, name: str) -> T:
@@ -42,6 +45,16 @@ def _check_one_of(fileid: str | None, filename: str | None, word: str) -> None:
 def _normalise_label(label: str) -> str:
     """The File model's label rule: exactly one leading `/`, no trailing `/`."""
     return "/" + label.strip("/")
+
+
+def _is_plain_name(name: Any) -> bool:
+    """True for a bare file name, one that cannot leave the folder it is saved in.
+
+    Any colony member can register a record with any name (`../x`, `/etc/x`, `..`), so names
+    that come from the server are checked before they become local paths.
+    """
+    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
+            and os.sep not in name and (os.altsep is None or os.altsep not in name))
 
 
 class FilesMixin(ClientCore):
@@ -89,8 +102,8 @@ class FilesMixin(ClientCore):
     ) -> Steps[Any]:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
         name = os.path.basename(_required(filename, "filename"))
-        if data is None:
-            raise TypeError("'data' is required")
+        if not isinstance(data, (bytes, bytearray, memoryview, str)):
+            raise TypeError(f"'data' must be bytes, bytearray, memoryview or str, not {type(data).__name__}")
         payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         return (yield from _upload(colonyname, prvkey, label, name, len(payload), fs.sha256_bytes(payload), payload))
 
@@ -107,14 +120,17 @@ class FilesMixin(ClientCore):
     ) -> Steps[str]:
         """Download a file into folder `dst` (created if needed); returns the local path.
 
-        The file is saved under `filename`, or the record's name when fetched by fileid alone.
-        Bytes are verified against the recorded SHA-256 and written atomically.
+        The file is saved under `filename`, or the record's name when fetched by fileid alone;
+        a name that is not a bare file name (`..`, `a/b`) raises ValueError, as nothing may be
+        written outside `dst`. Bytes are verified against the recorded SHA-256 and written atomically.
         """
         _check_one_of(fileid, filename, "filename")
         folder = os.path.abspath(_required(dst, "dst"))
-        os.makedirs(folder, exist_ok=True)
         record = yield from _one_file(colonyname, prvkey, label, fileid, filename, latest)
-        name = filename if filename is not None else os.path.basename(record["name"])
+        name = filename if filename is not None else os.path.basename(str(record["name"]))
+        if not _is_plain_name(name):
+            raise ValueError(f"file name {name!r} is not a bare file name: it cannot be saved in {folder}")
+        os.makedirs(folder, exist_ok=True)
         return (yield Blocking(fs.download_to_file, record, os.path.join(folder, name)))
 
     @rpc
@@ -156,25 +172,26 @@ class FilesMixin(ClientCore):
         SHA-256. A file only on one side is copied to the other (upload, or atomic verified
         download). A file on both sides with different content is uploaded as a new version when
         `keeplocal` is true, else the remote version overwrites the local file. Nothing is ever
-        deleted on either side. Returns None; errors propagate (no "failed to sync" wrapping).
+        deleted on either side. Remote files that cannot be saved inside `dir` (a name such as
+        `../x`, a label with a `..` part) are skipped with a warning on the `pycolonies_fast.files`
+        logger. Returns None; errors propagate (no "failed to sync" wrapping).
         """
         root_label = _normalise_label(label)
         local = yield Blocking(_local_files, dir)
         remote = yield from _remote_files(root_label, colonyname, prvkey)
         for sublabel, parts, files in _sublabels(local, remote):
             folder = os.path.join(dir, *parts)
-            full_label = root_label if sublabel == "" else f"{root_label.rstrip('/')}/{sublabel}"
             for name in files:
                 local_sum = local.get(sublabel, {}).get(name)
-                remote_sum = remote.get(sublabel, {}).get(name)
+                remote_sum, remote_label = remote.get(sublabel, {}).get(name, (None, ""))
                 if local_sum == remote_sum:
                     continue
                 path = os.path.join(folder, name)
                 if remote_sum is None or (local_sum is not None and keeplocal):
-                    yield from _upload_file(colonyname, prvkey, path, full_label)
+                    yield from _upload_file(colonyname, prvkey, path, _full_label(root_label, sublabel))
                 else:
                     os.makedirs(folder, exist_ok=True)
-                    record = yield from _one_file(colonyname, prvkey, full_label, None, name, True)
+                    record = yield from _one_file(colonyname, prvkey, remote_label, None, name, True)
                     yield Blocking(fs.download_to_file, record, path)
 
 
@@ -283,19 +300,39 @@ def _new_file_record(
     return record.model_dump(by_alias=True), object_name
 
 
-def _remote_files(root_label: str, colonyname: str, prvkey: str) -> Steps[dict[str, dict[str, str]]]:
-    """{sublabel: {name: checksum}} of every label at or under `root_label` on the server."""
+def _full_label(root_label: str, sublabel: str) -> str:
+    """The label that sync uploads the files of folder `sublabel` (`a/b`) to."""
+    return root_label if sublabel == "" else f"{root_label.rstrip('/')}/{sublabel}"
+
+
+def _remote_files(root_label: str, colonyname: str, prvkey: str) -> Steps[dict[str, dict[str, tuple[str, str]]]]:
+    """{sublabel: {name: (checksum, label)}} of the files at or under `root_label` on the server.
+
+    Sublabels are keyed by the folder they map to (`a//b` and `a/b` both by `a/b`); where two
+    labels map to one folder, a file under the label sync itself uploads to wins. Files and labels
+    that cannot be saved inside the folder are left out, with a warning.
+    """
     prefix = root_label.rstrip("/") + "/"
-    labels = (yield _get_file_labels_call(colonyname, prvkey, root_label, False)) or []
+    # The server matches `name` with SQL LIKE, in which a backslash escapes: ask for what precedes it.
+    query = root_label.split("\\", 1)[0]
+    labels = (yield _get_file_labels_call(colonyname, prvkey, query, False)) or []
     names = {entry["name"] for entry in labels if entry["name"] == root_label or entry["name"].startswith(prefix)}
     names.add(root_label)
-    remote: dict[str, dict[str, str]] = {}
-    for full_label in names:
-        sublabel = "" if full_label == root_label else full_label[len(prefix):]
-        if _label_parts(sublabel) is None:
+    remote: dict[str, dict[str, tuple[str, str]]] = {}
+    for full_label in sorted(names):
+        parts = _label_parts("" if full_label == root_label else full_label[len(prefix):])
+        if parts is None:
+            log.warning("sync skips label %r: it would leave the sync folder", full_label)
             continue
-        files = (yield _get_files_call(full_label, colonyname, prvkey)) or []
-        remote[sublabel] = {entry["name"]: entry["checksum"] for entry in files}
+        sublabel = "/".join(parts)
+        canonical = full_label == _full_label(root_label, sublabel)
+        folder = remote.setdefault(sublabel, {})
+        for entry in (yield _get_files_call(full_label, colonyname, prvkey)) or []:
+            name = entry["name"]
+            if not _is_plain_name(name):
+                log.warning("sync skips file %r under label %r: not a bare file name", name, full_label)
+            elif canonical or name not in folder:
+                folder[name] = (entry["checksum"], full_label)
     return remote
 
 
@@ -322,7 +359,7 @@ def _local_files(dir: str) -> dict[str, dict[str, str]]:
 
 
 def _sublabels(
-    local: dict[str, dict[str, str]], remote: dict[str, dict[str, str]]
+    local: dict[str, dict[str, str]], remote: dict[str, dict[str, tuple[str, str]]]
 ) -> list[tuple[str, list[str], list[str]]]:
     """Every (sublabel, its folder components, sorted file names) present on either side.
 

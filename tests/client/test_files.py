@@ -3,7 +3,6 @@ and the moto S3 server of the dev-server (§d.9 and the fixed quirks)."""
 
 import os
 import uuid
-from types import SimpleNamespace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -13,6 +12,7 @@ from pycolonies_fast import fs
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError
+from tests.helpers import Identity
 
 BOTH_MESSAGE = "Both 'fileid' and 'filename' cannot be set at the same time. Please provide only one."
 
@@ -89,7 +89,7 @@ def live(dev_server):
     client.add_executor(executor, colony_key)
     client.approve_executor(colony, name, colony_key)
     location = fs.upload_settings()
-    return SimpleNamespace(client=client, colony=colony, key=key, s3=fs.s3_client(location), bucket=location.bucket)
+    return Identity(client=client, colony=colony, key=key, s3=fs.s3_client(location), bucket=location.bucket)
 
 
 @pytest.fixture
@@ -219,3 +219,70 @@ def test_sync_conflicts_follow_keeplocal(live, label, tmp_path):
     live.client.sync(str(mine), label, False, live.colony, live.key)
     assert (mine / "f.txt").read_bytes() == b"theirs"
     assert os.listdir(mine) == ["f.txt"]
+
+
+def register_record_named(live, stored, name):
+    """Any colony member can add a record with any name: copy ``stored`` under ``name``."""
+    record = {**stored, "name": name, "fileid": ""}
+    record.pop("added", None)
+    return live.client._rpc({"msgtype": "addfilemsg", "file": record}, live.key)
+
+
+def test_names_from_the_server_never_leave_the_target_folder(live, label, tmp_path, caplog):
+    stored = live.client.upload_data(live.colony, live.key, filename="ok.txt", data=b"fine", label=label)
+    outside = tmp_path / "outside.txt"
+    for name in ("../escaped.txt", "../../escaped2.txt", str(outside), ".."):
+        register_record_named(live, stored, name)
+    target = tmp_path / "sync"
+
+    live.client.sync(str(target), label, False, live.colony, live.key)
+
+    assert read_tree(tmp_path) == {"sync/ok.txt": b"fine"}
+    skipped = [r.getMessage() for r in caplog.records if r.name == "pycolonies_fast.files"]
+    assert len(skipped) == 4 and all("not a bare file name" in message for message in skipped)
+    dotdot = live.client.get_file(live.colony, live.key, label=label, filename="..")[0]
+    with pytest.raises(ValueError, match="not a bare file name"):
+        live.client.download_file(live.colony, live.key, dst=str(target), fileid=dotdot["fileid"])
+    with pytest.raises(ValueError, match="not a bare file name"):
+        live.client.download_file(live.colony, live.key, dst=str(target), label=label, filename="../escaped.txt")
+    escaped = live.client.get_file(live.colony, live.key, label=label, filename="../escaped.txt")[0]
+    path = live.client.download_file(live.colony, live.key, dst=str(target), fileid=escaped["fileid"])
+    assert path == str(target / "escaped.txt")  # by fileid alone: the record name's last part
+    assert read_tree(tmp_path) == {"sync/ok.txt": b"fine", "sync/escaped.txt": b"fine"}
+
+
+def test_sync_finds_the_sublabels_of_a_label_with_a_backslash(live, label, tmp_path):
+    root = label + "/back\\slash"
+    live.client.upload_data(live.colony, live.key, filename="top.txt", data=b"top", label=root)
+    live.client.upload_data(live.colony, live.key, filename="deep.txt", data=b"deep", label=root + "/sub")
+
+    live.client.sync(str(tmp_path), root, False, live.colony, live.key)
+
+    assert read_tree(tmp_path) == {"top.txt": b"top", "sub/deep.txt": b"deep"}
+
+
+def test_sync_maps_a_double_slash_label_to_its_folder_without_copying_it(live, label, tmp_path):
+    live.client.upload_data(live.colony, live.key, filename="f.txt", data=b"F", label=label + "/a//b")
+
+    for _ in range(2):
+        live.client.sync(str(tmp_path), label, False, live.colony, live.key)
+
+    assert read_tree(tmp_path) == {"a/b/f.txt": b"F"}
+    labels = live.client.get_file_labels(live.colony, live.key, name=label) or []
+    assert [entry["name"] for entry in labels] == [label + "/a//b"]  # nothing uploaded back
+
+
+def test_upload_data_refuses_data_that_is_not_bytes_or_text(live, label):
+    before = object_count(live)
+    for data in (1_000_000, [1, 2, 3]):
+        with pytest.raises(TypeError, match="'data' must be bytes"):
+            live.client.upload_data(live.colony, live.key, filename="n.bin", data=data, label=label)
+    assert object_count(live) == before
+    assert not live.client.get_files(label, live.colony, live.key)
+
+
+def test_a_file_name_at_the_length_limit_downloads(live, label, tmp_path):
+    name = "n" * 240 + ".txt"
+    live.client.upload_data(live.colony, live.key, filename=name, data=b"long", label=label)
+    path = live.client.download_file(live.colony, live.key, dst=str(tmp_path), label=label, filename=name)
+    assert os.listdir(tmp_path) == [name] and open(path, "rb").read() == b"long"
