@@ -138,9 +138,11 @@ static int recover_signer(const char *message, size_t message_len, const char *s
         return PFC_ERR_SIG_LENGTH;
     if (from_hex(sig_hex, 65, compact) != 0)
         return PFC_ERR_SIG_HEX;
-    if (compact[64] > 3)
+    /* The server adds 27 to the last byte and reads it as a Bitcoin compact header (27..34),
+     * whose bit 2 only flags a compressed key: 4..7 recover the same key as 0..3. */
+    if (compact[64] > 7)
         return PFC_ERR_SIG_RECID;
-    if (!secp.parse_compact(context, &recoverable, compact, compact[64]))
+    if (!secp.parse_compact(context, &recoverable, compact, compact[64] & 3))
         return PFC_ERR_SIG_INVALID;
     pfc_sha3_256(message, message_len, digest);
     if (!secp.recover(context, pubkey, &recoverable, digest))

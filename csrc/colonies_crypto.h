@@ -19,7 +19,7 @@
 #define PFC_ERR_KEY_RANGE (-4)       /* private key is 0 or >= the curve order n */
 #define PFC_ERR_SIG_LENGTH (-5)      /* signature is not 130 hex characters */
 #define PFC_ERR_SIG_HEX (-6)         /* signature has a non-hex character */
-#define PFC_ERR_SIG_RECID (-7)       /* recovery id (last byte) is not 0..3 */
+#define PFC_ERR_SIG_RECID (-7)       /* recovery id (last byte) is not 0..7 */
 #define PFC_ERR_SIG_INVALID (-8)     /* r or s out of range, or no key can be recovered */
 #define PFC_ERR_SIG_HIGH_S (-9)      /* s is above n/2: the server rejects it */
 #define PFC_ERR_ID_LENGTH (-10)      /* id is not 64 hex characters */

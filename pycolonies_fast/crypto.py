@@ -36,7 +36,7 @@ _ERRORS = {
     lib.PFC_ERR_KEY_RANGE: "private key is out of range (must be between 1 and n-1 of secp256k1)",
     lib.PFC_ERR_SIG_LENGTH: "signature must be 130 hex characters",
     lib.PFC_ERR_SIG_HEX: "signature must contain only hex characters",
-    lib.PFC_ERR_SIG_RECID: "signature recovery id (last byte) must be 00, 01, 02 or 03",
+    lib.PFC_ERR_SIG_RECID: "signature recovery id (last byte) must be 00 to 07",
     lib.PFC_ERR_SIG_INVALID: "signature is invalid: no public key can be recovered from it",
     lib.PFC_ERR_SIG_HIGH_S: "signature has a high s value, which the server rejects",
     lib.PFC_ERR_ID_LENGTH: "id must be 64 hex characters",
@@ -101,7 +101,11 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
     except (AttributeError, UnicodeEncodeError):
         key = _hex_text(prvkey, "private key")
     out = _scratch.signature
-    status = _pfc_sign(message, len(message), key, len(key), out)
+    try:
+        status = _pfc_sign(message, len(message), key, len(key), out)
+    except TypeError:  # not bytes: a buffer or str is converted, anything else gets a clear error
+        message = _message_bytes(message)
+        status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         raise _fail(status)
     return _c_string(out, 130)
@@ -177,7 +181,8 @@ class Crypto:
     """Upstream's ``Crypto`` surface (``prvkey``, ``id``, ``sign``), always on the compiled core.
 
     ``native`` is accepted for compatibility and changes nothing: there is no slow path to pick.
-    The methods are the module functions themselves, so a call costs no extra Python frame.
+    The methods are the module functions themselves, so a call costs no extra Python frame
+    (except ``id``, which keeps upstream's parameter name for ``id(id=key)`` callers).
     """
 
     def __init__(self, native: bool = False) -> None:
@@ -190,7 +195,11 @@ class Crypto:
     backend = BACKEND
 
     prvkey = staticmethod(generate_key)
-    id = staticmethod(id_of)
+
+    def id(self, id: str) -> str:  # noqa: A002 - upstream's parameter name
+        """The Colonies id of private key ``id``."""
+        return id_of(id)
+
     sign = staticmethod(sign)
     recover_id = staticmethod(recover_id)
     verify = staticmethod(verify)

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from pycolonies_fast import Crypto, crypto
-from pycolonies_fast.crypto import CURVE_ORDER
+from pycolonies_fast.crypto import CURVE_ORDER, sign_bytes
 
 from . import reference
 
@@ -77,7 +77,7 @@ def test_message_must_be_text_or_bytes():
         (SIGNATURE[:-2], "130 hex characters"),
         (SIGNATURE + "00", "130 hex characters"),
         ("z" + SIGNATURE[1:], "only hex characters"),
-        (SIGNATURE[:-2] + "04", "recovery id"),
+        (SIGNATURE[:-2] + "08", "recovery id"),
         (SIGNATURE[:-2] + "1b", "recovery id"),
         ("00" * 32 + SIGNATURE[64:], "invalid"),
         (SIGNATURE[:64] + "00" * 32 + SIGNATURE[128:], "invalid"),
@@ -148,3 +148,18 @@ def test_signing_from_many_threads_gives_the_right_signatures():
     for thread in threads:
         thread.join()
     assert results == expected
+
+
+@pytest.mark.parametrize("message", [b"abc", bytearray(b"abc"), memoryview(b"abc"), "abc"])
+def test_sign_bytes_takes_any_buffer_or_text(message):
+    assert sign_bytes(message, KEY).decode() == Crypto().sign("abc", KEY)
+
+
+@pytest.mark.parametrize("message", [None, 123, ["a"]])
+def test_sign_bytes_refuses_other_messages_clearly(message):
+    with pytest.raises(TypeError, match="message must be str or bytes"):
+        sign_bytes(message, KEY)
+
+
+def test_crypto_id_takes_upstreams_keyword():
+    assert Crypto().id(id=KEY) == Crypto().id(KEY) == ID

@@ -147,3 +147,21 @@ def test_go_checker_catches_a_wrong_id(interop_checker: Path) -> None:
     assert done.returncode != 0
     assert done.stdout.strip() == "checked 1 signatures, 1 mismatches"
     assert run_checker(interop_checker, []).returncode != 0
+
+
+def test_go_and_we_agree_on_every_recovery_id_byte(interop_checker: Path) -> None:
+    """A signature with each of the 256 last bytes: what we accept, Go accepts with the same id; what we refuse, Go refuses."""
+    c = Crypto()
+    key = c.prvkey()
+    signature = c.sign("hello", key)
+    accepted, refused = [], []
+    for byte in range(256):
+        variant = signature[:128] + f"{byte:02x}"
+        try:
+            accepted.append({"message": "hello", "signature": variant, "id": c.recover_id("hello", variant)})
+        except ValueError:
+            refused.append({"message": "hello", "signature": variant, "id": c.id(key)})
+    assert len(accepted) == 4  # 0/1 (one of them the signer) and the same two again as 4/5
+    assert run_checker(interop_checker, accepted).stdout.strip() == "checked 4 signatures, 0 mismatches"
+    done = run_checker(interop_checker, refused)
+    assert done.stdout.strip() == f"checked {len(refused)} signatures, {len(refused)} mismatches"
