@@ -8,6 +8,11 @@ opt-in because ``crypto`` is a generic name: while installed it shadows any othe
 Run an unchanged upstream script with the aliases in place::
 
     python -m pycolonies_fast.compat my_script.py [args...]
+
+Processes the script starts get the names too, as they did when upstream installed them: a
+folder of one-line modules named like upstream's (``_upstream_names/``) goes on ``sys.path``,
+which ``multiprocessing``'s spawn and forkserver children inherit, and on ``PYTHONPATH``, which
+other Python subprocesses read.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ import sys
 import threading
 from types import ModuleType
 
-__all__ = ["ALIASES", "install", "uninstall", "installed", "run_script"]
+__all__ = ["ALIASES", "alias_on_import", "install", "uninstall", "installed", "run_script"]
 
 #: Upstream module name -> the pycolonies_fast module that stands in for it.
 ALIASES = {
@@ -29,6 +34,9 @@ ALIASES = {
     "cfs": "pycolonies_fast.compat_cfs",
     "colonies_monad": "pycolonies_fast.monad",
 }
+
+#: The folder of stand-in modules named like upstream's, for ``sys.path`` (see the module docstring).
+UPSTREAM_NAMES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_upstream_names")
 
 # Names we put into sys.modules -> what was there before (None: nothing), for uninstall().
 _previous: dict[str, ModuleType | None] = {}
@@ -81,15 +89,24 @@ def installed() -> dict[str, ModuleType]:
     }
 
 
+def alias_on_import(name: str) -> None:
+    """Called by a stand-in module of ``_upstream_names/`` as it is imported: replace it in
+    ``sys.modules`` with our module for that upstream name (the import then returns ours)."""
+    if name in ALIASES:
+        sys.modules[name] = importlib.import_module(ALIASES[name])
+
+
 def run_script(path: str, argv: list[str] | None = None) -> None:
-    """Run an upstream-style script as ``__main__`` with every alias installed.
+    """Run an upstream-style script as ``__main__`` with every alias installed, also in the
+    processes it starts.
 
     Like ``python script.py``: ``sys.argv`` is the script and ``argv``, and the script's folder
     comes first on ``sys.path`` (so its sibling modules import).
     """
     install()
     sys.argv = [path, *(argv or [])]
-    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+    sys.path[:0] = [os.path.dirname(os.path.abspath(path)), UPSTREAM_NAMES_DIR]
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [UPSTREAM_NAMES_DIR, os.environ.get("PYTHONPATH")]))
     runpy.run_path(path, run_name="__main__")
 
 

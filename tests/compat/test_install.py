@@ -135,6 +135,33 @@ def test_run_script_as_a_module(tmp_path):
     assert done.stdout.split() == ["__main__", "['a',", "'b']", "7", "64", "f"]
 
 
+CHILDREN_SCRIPT = """
+import concurrent.futures, multiprocessing, subprocess, sys
+from crypto import Crypto
+
+def key_id(key):
+    from model import FuncSpec  # noqa: F401 - imported in the child
+    return Crypto().id(key)
+
+if __name__ == "__main__":
+    key = Crypto().prvkey()
+    for method in ("spawn", "forkserver"):
+        context = multiprocessing.get_context(method)
+        with concurrent.futures.ProcessPoolExecutor(1, mp_context=context) as pool:
+            print(method, pool.submit(key_id, key).result(timeout=60) == Crypto().id(key))
+    code = "import cfs, colonies_monad, pycolonies; print(pycolonies.__name__)"
+    print("subprocess", subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip())
+"""
+
+
+def test_processes_a_script_starts_see_the_upstream_names_too(tmp_path):
+    script = tmp_path / "children.py"
+    script.write_text(CHILDREN_SCRIPT)
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast.compat", str(script)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["spawn True", "forkserver True", "subprocess pycolonies_fast"]
+
 def test_cfs_sync_through_the_upstream_name(compat_names, dev_server, client, colony, executor, tmp_path):
     from cfs import CFS
 

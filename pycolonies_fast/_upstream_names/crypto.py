@@ -1,0 +1,5 @@
+"""``import crypto`` in a process started under ``python -m pycolonies_fast.compat`` (see compat.py)."""
+
+from pycolonies_fast.compat import alias_on_import
+
+alias_on_import(__name__)
