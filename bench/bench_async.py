@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench.headline import Bench, Progress, dev_server, server_env, split_section  # noqa: E402
+from bench.headline import Bench, Progress, dev_server, server_env, split_section, worker_counts  # noqa: E402
 from pycolonies_fast.aio import AsyncColonies  # noqa: E402
 from pycolonies_fast.aio.executor import AsyncExecutor  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
@@ -233,14 +233,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("-n", "--processes", type=int, default=1000, help="processes per variant and run")
     parser.add_argument("--runs", type=int, default=3, help="runs per variant; medians are reported")
-    parser.add_argument("--workers", default="1,2,4,8", help="threaded runner worker counts")
-    parser.add_argument("--concurrency", default="8", help="async runner in-flight assign counts")
+    parser.add_argument("--workers", type=worker_counts, default=[1, 2, 4, 8], help="threaded runner worker counts")
+    parser.add_argument("--concurrency", type=worker_counts, default=[8], help="async runner in-flight assign counts")
     parser.add_argument("--json", type=Path, default=REPO / "bench" / "results" / "async.json")
     parser.add_argument("--update-results", action="store_true", help=f"replace '{SECTION}' in bench/RESULTS.md")
     parser.add_argument("--no-progress", action="store_true")
     args = parser.parse_args(argv)
-    args.workers = [int(w) for w in args.workers.split(",")]
-    args.concurrency = [int(c) for c in args.concurrency.split(",")]
     variant_count = len(args.workers) + (3 if _has_uvloop() else 2) * len(args.concurrency)
     progress = Progress(args.runs * variant_count * 2, not args.no_progress)
     try:

@@ -304,12 +304,24 @@ def update_results_md(results: dict[str, Any], text: str) -> None:
     RESULTS_MD.write_text(before + section + ("\n" + after if after else ""), encoding="utf-8")
 
 
+def worker_counts(text: str) -> list[int]:
+    """``--workers``: positive integers separated by commas, e.g. ``1,2,4,8``."""
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, e.g. 1,2,4,8, not {text!r}")
+    return counts
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The benchmark's options (shared by bench/headline.py, scripts/run-bench and `pycolonies-fast bench`)."""
     parser.add_argument("-n", "--processes", type=int, default=1000,
                         help="processes per variant and run (default 1000)")
     parser.add_argument("--runs", type=int, default=3, help="runs per variant; medians are reported (default 3)")
-    parser.add_argument("--workers", default="1,2,4,8", help="runner worker counts (default 1,2,4,8)")
+    parser.add_argument("--workers", type=worker_counts, default=[1, 2, 4, 8],
+                        help="runner worker counts, comma-separated (default 1,2,4,8)")
     parser.add_argument("--modes", default="exclusive",
                         help="server assign modes, e.g. exclusive,distributed (restarts the shared dev server)")
     parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
@@ -333,7 +345,7 @@ def run(args: argparse.Namespace) -> int:
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if set(args.modes) - {"exclusive", "distributed"} or args.processes < 1 or args.runs < 1:
         raise SystemExit("--modes takes exclusive and/or distributed; -n and --runs must be positive")
-    variants = ["upstream", "ours"] + [f"runner-{int(w)}" for w in args.workers.split(",")]
+    variants = ["upstream", "ours"] + [f"runner-{w}" for w in args.workers]
     upstream.ensure_installed()
     original_mode = "exclusive" if server_env().get("COLONIES_EXCLUSIVE_ASSIGN", "true") == "true" else "distributed"
     progress = Progress(len(args.modes) * args.runs * len(variants) * 2, not args.no_progress)

@@ -6,6 +6,8 @@
 The server, colony and keys come from the environment variables colonies_client() reads:
 COLONIES_SERVER_HOST, COLONIES_SERVER_PORT, COLONIES_SERVER_TLS (or COLONIES_TLS),
 COLONIES_COLONY_NAME, COLONIES_COLONY_PRVKEY, COLONIES_EXECUTOR_NAME, COLONIES_PRVKEY.
+Bad options, settings or keys, and a server that refuses or cannot be reached, end the command
+with one line on stderr that says what to fix, and exit status 1 (2 for bad options).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import inspect
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,7 +33,9 @@ module (or the mapping COLONIES_FUNCTIONS = {"name": callable} if the module has
 (name: --name or <type>-<random>); --existing uses the approved executor COLONIES_EXECUTOR_NAME /
 COLONIES_PRVKEY instead. A function that declares a `ctx` parameter receives a ProcessContext
 (ctx.process, ctx.log("text")). SIGINT/SIGTERM stop it gracefully: in-flight processes get --grace
-seconds, then are failed; a second signal fails them at once."""
+seconds, then are failed; a second signal fails them at once. An executor this command registered
+is removed from the colony when it stops (--keep-registered leaves it)."""
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def module_functions(module: ModuleType, names: list[str] | None = None) -> dict[str, Callable[..., Any]]:
@@ -42,7 +46,13 @@ def module_functions(module: ModuleType, names: list[str] | None = None) -> dict
             name: fn for name, fn in vars(module).items()
             if inspect.isfunction(fn) and not name.startswith("_") and fn.__module__ == module.__name__
         }
+    elif not isinstance(exposed, Mapping):
+        raise SystemExit(f"{module.__name__}.COLONIES_FUNCTIONS must map names to functions, "
+                         f"not be a {type(exposed).__name__}")
     functions = dict(exposed)
+    not_callable = sorted(str(name) for name, fn in functions.items() if not callable(fn))
+    if not_callable:
+        raise SystemExit(f"{module.__name__}.COLONIES_FUNCTIONS: not callable: {', '.join(not_callable)}")
     if names:
         missing = sorted(set(names) - set(functions))
         if missing:
@@ -53,6 +63,19 @@ def module_functions(module: ModuleType, names: list[str] | None = None) -> dict
     return functions
 
 
+def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], Any]:
+    """An argparse type: a number of ``kind`` that is at least ``minimum``."""
+    def parse(text: str) -> Any:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum:g}, not {text}")
+        return value
+    return parse
+
+
 def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--module", required=True, help="importable module path, e.g. mypkg.tasks")
     parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
@@ -60,18 +83,23 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="executor name when registering (default <type>-<random>)")
     parser.add_argument("--existing", action="store_true",
                         help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
-    parser.add_argument("--workers", type=int, default=1, help="concurrent worker threads (default 1)")
-    parser.add_argument("--poll-timeout", type=int, default=2, help="seconds each assign long-polls (default 2)")
-    parser.add_argument("--grace", type=float, default=10.0,
+    parser.add_argument("--keep-registered", action="store_true",
+                        help="do not remove the executor this command registered when it stops")
+    parser.add_argument("--workers", type=_at_least(1, int), default=1, help="concurrent worker threads (default 1)")
+    parser.add_argument("--poll-timeout", type=_at_least(1, int), default=2,
+                        help="seconds each assign long-polls (default 2)")
+    parser.add_argument("--grace", type=_at_least(0, float), default=10.0,
                         help="seconds in-flight processes get at shutdown (default 10)")
-    parser.add_argument("--process-pool", type=int, default=0, help="processes for cpu_bound functions (default: CPUs)")
+    parser.add_argument("--process-pool", type=_at_least(0, int), default=0,
+                        help="processes for cpu_bound functions (default: CPUs)")
     parser.add_argument("--available-cpu", metavar="CPU",
                         help="take only processes asking for at most this much CPU, e.g. 4000m")
     parser.add_argument("--available-memory", metavar="MEM",
                         help="take only processes asking for at most this much memory, e.g. 8Gi")
-    parser.add_argument("--max-processes", type=int, help="stop after taking this many processes")
-    parser.add_argument("--max-seconds", type=float, help="stop after this many seconds")
-    parser.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    parser.add_argument("--max-processes", type=_at_least(1, int), help="stop after taking this many processes")
+    parser.add_argument("--max-seconds", type=_at_least(0, float), help="stop after this many seconds")
+    parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO",
+                        help="logging level (default INFO)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -109,34 +137,74 @@ def _headline() -> ModuleType | None:
 def run_executor(args: argparse.Namespace) -> int:
     """The ``executor`` subcommand."""
     from .client import colonies_client
+    from .errors import ColoniesConnectionError
     from .executor import Executor
 
-    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if os.getcwd() not in sys.path:
-        sys.path.insert(0, os.getcwd())  # as `python -m` would: modules of the current folder import
-    functions = module_functions(importlib.import_module(args.module), args.function)
-    client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    log = logging.getLogger("pycolonies_fast.executor")
+    functions = module_functions(_import_module(args.module), args.function)
+    try:
+        client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
+    except (TypeError, ValueError) as exc:  # a missing or malformed server setting, named
+        raise SystemExit(str(exc)) from None
     if colonyname is None:
         raise SystemExit("COLONIES_COLONY_NAME is not set")
     if args.existing:
         if executorname is None or prvkey is None:
             raise SystemExit("--existing needs COLONIES_EXECUTOR_NAME and COLONIES_PRVKEY")
+        _check_key("COLONIES_PRVKEY", prvkey)
         identity: dict[str, Any] = {"executorname": executorname, "prvkey": prvkey}
     else:
         if colony_prvkey is None or args.executortype is None:
             raise SystemExit("registering an executor needs --type and COLONIES_COLONY_PRVKEY (or use --existing)")
+        _check_key("COLONIES_COLONY_PRVKEY", colony_prvkey)
         identity = {"executorname": args.name, "colony_prvkey": colony_prvkey}
     executor = Executor(
         client, colonyname, args.executortype, functions=functions, workers=args.workers,
         poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool,
         available_cpu=args.available_cpu, available_memory=args.available_memory, **identity,
     )
-    executor.register()
-    logging.getLogger("pycolonies_fast.executor").info(
-        "%r running functions %s", executor, ", ".join(sorted(functions)))
-    stats = executor.run(max_processes=args.max_processes, max_seconds=args.max_seconds)
-    logging.getLogger("pycolonies_fast.executor").info("stopped: %s", stats)
+    try:
+        executor.register()
+    except ColoniesConnectionError as exc:
+        raise SystemExit(f"cannot set up executor {executor.executorname} on {client.url}: {exc}") from None
+    try:
+        log.info("%r running functions %s", executor, ", ".join(sorted(functions)))
+        stats = executor.run(max_processes=args.max_processes, max_seconds=args.max_seconds)
+        log.info("stopped: %s", stats)
+    finally:
+        remover_key = None if args.existing or args.keep_registered else colony_prvkey
+        if remover_key is not None:
+            try:
+                client.remove_executor(colonyname, executor.executorname, remover_key)
+                log.info("removed executor %s", executor.executorname)
+            except ColoniesConnectionError as exc:
+                log.warning("could not remove executor %s: %s", executor.executorname, exc)
     return 0
+
+
+def _import_module(name: str) -> ModuleType:
+    """``--module``: imported as ``python -m`` would find it (the current folder first)."""
+    if name.startswith(".") or name.endswith(".py") or os.sep in name:
+        raise SystemExit(f"--module takes an importable module path such as mypkg.tasks, not {name!r}")
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and name.startswith(exc.name):
+            raise SystemExit(f"--module {name}: no such module ({exc})") from None
+        raise  # the module itself imports something missing: its traceback says where
+
+
+def _check_key(variable: str, key: str) -> None:
+    """A malformed key, named by its variable (the message never shows the key)."""
+    from .crypto import Crypto
+
+    try:
+        Crypto().id(key)
+    except ValueError as exc:
+        raise SystemExit(f"{variable}: {exc}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

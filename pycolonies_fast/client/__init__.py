@@ -43,7 +43,11 @@ def colonies_client(native_crypto: bool = False) -> tuple[Colonies, str | None, 
     tls = os.getenv("COLONIES_SERVER_TLS")
     if tls is None:
         tls = os.getenv("COLONIES_TLS")
-    client = Colonies(host, int(port), tls == "true", native_crypto=native_crypto)
+    try:
+        port_number = int(port)
+    except ValueError:
+        raise ValueError(f"COLONIES_SERVER_PORT must be a port number, not {port!r}") from None
+    client = Colonies(host, port_number, tls == "true", native_crypto=native_crypto)
     return (
         client,
         os.getenv("COLONIES_COLONY_NAME"),

@@ -1,0 +1,113 @@
+"""The CLI's answers to bad options, settings, keys and servers: one line on stderr, no traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pycolonies_fast.crypto import Crypto
+from tests.helpers import add_executor, unique
+
+REPO = Path(__file__).resolve().parents[2]
+APPROVED, UNREGISTERED = 1, 3  # executor states (colonies pkg/core/executor.go)
+EXECUTOR = ["executor", "--module", "tests.executor.tasks", "--type", "cli-errors", "--max-seconds", "5"]
+
+
+def run_cli(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    # PYTHONPATH: the package and tests.executor.tasks import from any working folder.
+    env = {**env, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-m", "pycolonies_fast", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60, check=False)
+
+
+@pytest.fixture
+def cli_env(dev_server, colony):
+    return {**os.environ, **dev_server, "COLONIES_COLONY_NAME": colony.name, "COLONIES_COLONY_PRVKEY": colony.prvkey}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--workers", "0"], "argument --workers: must be at least 1, not 0"),
+        (["--poll-timeout", "x"], "argument --poll-timeout: expected a number, not 'x'"),
+        (["--grace", "-5"], "argument --grace: must be at least 0, not -5"),
+        (["--max-processes", "0"], "argument --max-processes: must be at least 1, not 0"),
+        (["--log-level", "bogus"], "argument --log-level: invalid choice: 'BOGUS'"),
+    ],
+)
+def test_bad_options_are_usage_errors(cli_env, args, message):
+    done = run_cli([*EXECUTOR, *args], cli_env)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_bench_worker_counts_are_checked():
+    done = run_cli(["bench", "--workers", "2,x"], dict(os.environ))
+    assert done.returncode == 2 and "expected positive integers separated by commas" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("module", "message"),
+    [
+        ("tasks.py", "--module takes an importable module path such as mypkg.tasks, not 'tasks.py'"),
+        (".tasks", "--module takes an importable module path"),
+        ("no.such.module", "--module no.such.module: no such module"),
+    ],
+)
+def test_bad_modules_are_named(cli_env, module, message):
+    done = run_cli(["executor", "--module", module, "--type", "t"], cli_env)
+    assert done.returncode == 1 and message in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("COLONIES_FUNCTIONS = {'a': 5, 'b': len}", "badmod.COLONIES_FUNCTIONS: not callable: a"),
+        ("COLONIES_FUNCTIONS = ['ab']", "badmod.COLONIES_FUNCTIONS must map names to functions, not be a list"),
+    ],
+)
+def test_function_mappings_are_checked(cli_env, tmp_path, source, message):
+    (tmp_path / "badmod.py").write_text(source + "\n")
+    done = run_cli(["executor", "--module", "badmod", "--type", "t"], cli_env, cwd=tmp_path)
+    assert done.returncode == 1 and done.stderr.strip() == message, done.stderr
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"COLONIES_SERVER_PORT": "abc"}, "COLONIES_SERVER_PORT must be a port number, not 'abc'"),
+        ({"COLONIES_SERVER_HOST": None}, "COLONIES_SERVER_HOST is not set"),
+        ({"COLONIES_COLONY_PRVKEY": "zz"}, "COLONIES_COLONY_PRVKEY: private key must be 64 hex characters"),
+    ],
+)
+def test_bad_settings_are_named(cli_env, change, message):
+    env = {**cli_env, **{k: v for k, v in change.items() if v is not None}}
+    for name in (k for k, v in change.items() if v is None):
+        env.pop(name, None)
+    done = run_cli(EXECUTOR, env)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_server_that_is_down_or_refuses_is_one_line(cli_env):
+    down = run_cli(EXECUTOR, {**cli_env, "COLONIES_SERVER_HOST": "127.0.0.1", "COLONIES_SERVER_PORT": "1"})
+    stranger = Crypto().prvkey()  # a well-formed key that owns no colony
+    refused = run_cli(EXECUTOR, {**cli_env, "COLONIES_COLONY_PRVKEY": stranger})
+    for done in (down, refused):
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith("cannot set up executor cli-errors-") and len(done.stderr.splitlines()) == 1
+    assert "127.0.0.1:1" in down.stderr and "refused" in down.stderr.lower()
+    assert "not colony owner" in refused.stderr.lower() and stranger not in refused.stderr
+
+
+def test_the_executor_it_registered_is_removed_at_exit_unless_kept(cli_env, client, colony):
+    removed, kept = unique("gone"), unique("kept")
+    for name, extra in ((removed, []), (kept, ["--keep-registered"])):
+        done = run_cli([*EXECUTOR[:-2], "--name", name, "--max-seconds", "1", "--poll-timeout", "1", *extra], cli_env)
+        assert done.returncode == 0, done.stderr
+    member = add_executor(client, colony)
+    states = {e["executorname"]: e["state"] for e in client.list_executors(colony.name, member.prvkey) or []}
+    assert (states[kept], states[removed]) == (APPROVED, UNREGISTERED)  # the server keeps removed ones, marked
