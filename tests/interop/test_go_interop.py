@@ -150,7 +150,7 @@ def test_go_checker_catches_a_wrong_id(interop_checker: Path) -> None:
 
 
 def test_go_and_we_agree_on_every_recovery_id_byte(interop_checker: Path) -> None:
-    """A signature with each of the 256 last bytes: what we accept, Go accepts with the same id; what we refuse, Go refuses."""
+    """A signature with each of the 256 last bytes: what we accept, Go accepts (same id); what we refuse, Go refuses."""
     c = Crypto()
     key = c.prvkey()
     signature = c.sign("hello", key)
