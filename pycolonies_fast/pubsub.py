@@ -8,6 +8,7 @@ always closes the socket: `subscription()`, also used by `Colonies.subscribe_pro
 
 from __future__ import annotations
 
+import contextlib
 import math
 import ssl
 import time
@@ -21,7 +22,7 @@ from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeout
 from .client._steps import run_steps
 from .client.channels import decode_entries
 from .codec import build_request, decode_envelope
-from .errors import ColoniesError, RequestTimeoutError, TransportError
+from .errors import ColoniesError, ConnectError, ConnectTimeoutError, RequestTimeoutError, TransportError
 from .models import Process
 from .transport import ca_locations
 
@@ -30,6 +31,7 @@ __all__ = [
     "WaitTimeoutError",
     "channel_batch",
     "channel_subscription",
+    "channel_timeouts",
     "frames",
     "process_subscriptions",
     "subscribe_channel",
@@ -50,6 +52,12 @@ SUBSCRIPTION_WINDOW = 60.0
 DEFAULT_CONNECT_TIMEOUT = 10.0
 #: Extra seconds allowed, after a channel subscription's own timeout, for the server's closing frame.
 CHANNEL_GRACE = 10.0
+#: Seconds to wait for the server to answer our close frame. It answers at once when it is reading;
+#: while it streams a channel it reads nothing, so stopping early would otherwise wait the whole
+#: close timeout of the websocket library (3 s, or aiohttp's 10 s).
+CLOSE_TIMEOUT = 0.5
+#: What the server does with a subscription timeout of 0: its default, seconds.
+SERVER_DEFAULT_TIMEOUT = 30
 
 
 class WaitTimeoutError(RequestTimeoutError, WebSocketConnectionClosedException):
@@ -87,6 +95,15 @@ def channel_subscription(processid: str, channel_name: str, after_seq: int, seco
     }
 
 
+def channel_timeouts(timeout: float) -> tuple[int, float]:
+    """For a channel subscription of `timeout` seconds: the whole seconds it sends (a negative value
+    as given, as upstream did: the server then sends what is there and ends at once) and how long
+    to wait locally for the server's last frame."""
+    seconds = math.ceil(timeout)
+    server_wait = seconds if seconds > 0 else SERVER_DEFAULT_TIMEOUT if seconds == 0 else 0
+    return seconds, server_wait + CHANNEL_GRACE
+
+
 def channel_batch(frame: bytes | str) -> list[dict[str, Any]] | None:
     """The entries of one channel frame (payloads as bytes); an error frame raises ColoniesError."""
     _payloadtype, error, payload = decode_envelope(frame)
@@ -122,28 +139,35 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
     """Open a subscription: a websocket to `/pubsub`, with each of `msgs` sent signed by `prvkey`.
 
     Connects to the client's endpoint in use, else the next that accepts (a client's `endpoints`),
-    with the client's connect timeout and TLS settings; failures raise TransportError or
-    RequestTimeoutError. Gives the socket (read it with `frames`, or frame by frame); it is
-    always closed afterwards.
+    with the client's connect timeout and TLS settings; failures raise ConnectError or
+    ConnectTimeoutError, a connection lost while subscribing TransportError. Gives the socket
+    (read it with `frames`, or frame by frame); it is always closed afterwards.
     """
     ws = _connect(client)
     try:
-        for msg in msgs:
-            ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+        try:
+            for msg in msgs:
+                ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+        except (websocket.WebSocketException, OSError) as exc:
+            raise TransportError(f"Websocket lost while subscribing: {exc}") from exc
         yield ws
     finally:
-        ws.close()
+        with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
+            ws.close(timeout=CLOSE_TIMEOUT)
 
 
 def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
     """The data frames of an open subscription, until the server closes it or `deadline` (monotonic)
-    passes; either ends the iteration (a subscription's normal end), nothing is raised."""
+    passes; either ends the iteration (a subscription's normal end). A frame that breaks the
+    websocket protocol raises TransportError."""
     while True:
         ws.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
             opcode, data = ws.recv_data()
         except (WebSocketConnectionClosedException, WebSocketTimeoutException, OSError):
             return
+        except websocket.WebSocketException as exc:
+            raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
         if opcode == ABNF.OPCODE_CLOSE:
             return
         yield data
@@ -151,7 +175,7 @@ def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
 
 def _connect(client: Any) -> websocket.WebSocket:
     """Open the websocket to the endpoint in use, else the next that accepts it (a client's
-    `endpoints`); failures become TransportError / RequestTimeoutError."""
+    `endpoints`); failures become ConnectError / ConnectTimeoutError (nothing was sent)."""
     connect_timeout = getattr(client, "connect_timeout", DEFAULT_CONNECT_TIMEOUT)
     endpoints = list(getattr(client, "endpoints", None) or [(client.host, client.port)])
     first = endpoints.index((client.host, client.port)) if (client.host, client.port) in endpoints else 0
@@ -163,23 +187,24 @@ def _connect(client: Any) -> websocket.WebSocket:
                 url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
             )
         except (WebSocketTimeoutException, TimeoutError) as exc:
-            error = RequestTimeoutError(f"Timed out connecting to {url}")
+            error = ConnectTimeoutError(f"Timed out connecting to {url}")
             error.__cause__ = exc
         except (websocket.WebSocketException, OSError) as exc:
-            error = TransportError(f"Failed to open websocket {url}: {exc}")
+            error = ConnectError(f"Failed to open websocket {url}: {exc}")
             error.__cause__ = exc
     assert error is not None
     raise error
 
 
 def _await_push(ws: websocket.WebSocket, seconds: float) -> bool:
-    """Wait up to `seconds` for any frame; return False once the connection is gone."""
+    """Wait up to `seconds` for any frame; return False once the connection is gone (or broke the
+    protocol: the wait goes on with `get_process` checks alone)."""
     ws.settimeout(seconds)
     try:
         opcode, _ = ws.recv_data()
     except WebSocketTimeoutException:
         return True
-    except (WebSocketConnectionClosedException, OSError):
+    except (websocket.WebSocketException, OSError):
         return False
     return opcode != ABNF.OPCODE_CLOSE
 
@@ -261,9 +286,9 @@ def subscribe_channel(
     without a callback, is collected and returned. An empty batch (the server's timeout frame)
     ends the subscription. An error frame raises ColoniesError with the server's message.
     """
-    seconds = max(math.ceil(timeout), 0)
+    seconds, patience = channel_timeouts(timeout)
     msg = channel_subscription(processid, channel_name, after_seq, seconds)
-    deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
+    deadline = time.monotonic() + patience
     collected: list[dict[str, Any]] = []
     with subscription(client, [msg], prvkey) as ws:
         while True:
@@ -278,7 +303,7 @@ def subscribe_channel(
 
 
 def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
-    """The next data frame's bytes, or a typed error on timeout or a closed connection."""
+    """The next data frame's bytes, or a typed error on timeout, a closed connection or a bad frame."""
     ws.settimeout(max(deadline - time.monotonic(), 0.001))
     try:
         opcode, data = ws.recv_data()
@@ -286,6 +311,8 @@ def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     except (WebSocketConnectionClosedException, OSError) as exc:
         raise TransportError(f"Channel subscription connection closed by the server: {exc}") from exc
+    except websocket.WebSocketException as exc:
+        raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
     if opcode == ABNF.OPCODE_CLOSE:
         raise TransportError("Channel subscription connection closed by the server")
     return data

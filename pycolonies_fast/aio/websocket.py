@@ -8,6 +8,7 @@ that accepts it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import math
 import time
@@ -20,12 +21,13 @@ import aiohttp
 from ..client._steps import arun_steps
 from ..client.processes import get_process_call
 from ..codec import build_request
-from ..errors import RequestTimeoutError, TransportError
+from ..errors import ConnectError, ConnectTimeoutError, RequestTimeoutError, TransportError
 from ..models import Process
 from ..pubsub import (
-    CHANNEL_GRACE,
+    CLOSE_TIMEOUT,
     channel_batch,
     channel_subscription,
+    channel_timeouts,
     process_subscriptions,
     wait_windows,
     watch_steps,
@@ -52,8 +54,8 @@ class AsyncWebsocketMixin(AsyncClientBase):
         self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: int = 30
     ) -> AsyncGenerator[list[dict[str, Any]], None]:
         """``async for entries in ...``: each batch of channel entries until the server's ``timeout``."""
-        seconds = max(math.ceil(timeout), 0)
-        deadline = time.monotonic() + (seconds or 30) + CHANNEL_GRACE
+        seconds, patience = channel_timeouts(timeout)
+        deadline = time.monotonic() + patience
         msg = channel_subscription(processid, channel_name, after_seq, seconds)
         async with self._subscription([msg], prvkey) as ws:
             while True:
@@ -108,11 +110,15 @@ class AsyncWebsocketMixin(AsyncClientBase):
         """As ``pubsub.subscription``: a websocket with ``msgs`` sent, closed afterwards."""
         ws = await self._ws_connect()
         try:
-            for msg in msgs:
-                await ws.send_str(build_request(msg, prvkey).decode())
+            try:
+                for msg in msgs:
+                    await ws.send_str(build_request(msg, prvkey).decode())
+            except (aiohttp.ClientError, OSError) as exc:
+                raise TransportError(f"Websocket lost while subscribing: {exc}") from exc
             yield ws
         finally:
-            await ws.close()
+            with contextlib.suppress(aiohttp.ClientError, OSError):  # nothing left to report
+                await ws.close()
 
     async def _ws_connect(self) -> aiohttp.ClientWebSocketResponse[bool]:
         """A websocket to ``/pubsub`` of the endpoint in use, else of the next one that accepts it."""
@@ -126,15 +132,18 @@ class AsyncWebsocketMixin(AsyncClientBase):
                 connecting = _connect(transport.ws_session(), url, transport.ssl)
                 return await asyncio.wait_for(connecting, self.connect_timeout)
             except asyncio.TimeoutError:
-                error = RequestTimeoutError(f"Timed out connecting to {url}")
+                error = ConnectTimeoutError(f"Timed out connecting to {url}")
             except (aiohttp.ClientError, OSError) as exc:
-                error = TransportError(f"Failed to open websocket {url}: {exc}")
+                error = ConnectError(f"Failed to open websocket {url}: {exc}")
         assert error is not None
         raise error
 
 
 async def _connect(session: aiohttp.ClientSession, url: str, ssl: Any) -> aiohttp.ClientWebSocketResponse[bool]:
-    return await session.ws_connect(url, ssl=ssl)
+    # No frame size limit: the server sends a channel's whole history as one frame (aiohttp's
+    # default refuses frames over 4 MiB, the blocking client has no limit).
+    return await session.ws_connect(url, ssl=ssl, max_msg_size=0,
+                                    timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_TIMEOUT))
 
 
 async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float) -> bool:
@@ -152,6 +161,8 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -
         message = await ws.receive(timeout=max(deadline - time.monotonic(), 0.001))
     except asyncio.TimeoutError as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
+    if message.type == aiohttp.WSMsgType.ERROR:
+        raise TransportError(f"Channel subscription failed: {ws.exception() or message.data}")
     if message.type in _CLOSED:
         raise TransportError("Channel subscription connection closed by the server")
     return message.data

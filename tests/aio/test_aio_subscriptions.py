@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import pytest
@@ -100,6 +101,23 @@ def test_subscribe_channel_with_an_async_callback_and_without(run, aclient, exec
 
     run(scenario())
 
+
+def test_big_frames_early_stops_and_negative_timeouts(run, aclient, executor, channel_process):
+    pid, big = channel_process.processid, os.urandom(5 * 2**20)  # over aiohttp's default 4 MiB frame limit
+
+    async def scenario():
+        async with aclient() as c:
+            await c.channel_append(pid, "chat", 1, big, executor.prvkey)
+            start = time.monotonic()
+            stop = await c.subscribe_channel(pid, "chat", executor.prvkey, timeout=20, callback=lambda e: False)
+            stopped = time.monotonic() - start
+            start = time.monotonic()
+            entries = await c.subscribe_channel(pid, "chat", executor.prvkey, timeout=-1)
+            return stop, stopped, entries, time.monotonic() - start
+
+    stop, stopped, entries, answered = run(scenario())
+    assert stop is None and [entry["payload"] for entry in entries] == [big]
+    assert stopped < 3 and answered < 3  # were 10 s (aiohttp's close timeout) and 30 s (-1 sent as 0)
 
 def test_subscribe_channel_errors(run, aclient, executor):
     async def scenario():

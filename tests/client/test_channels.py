@@ -148,6 +148,18 @@ def test_subscribe_without_callback_returns_all_at_timeout(live, process):
     assert 0.8 < time.monotonic() - start < 4
 
 
+def test_stopping_early_and_a_negative_timeout_return_at_once(live, process):
+    c, pid = live.client, process.processid
+    c.channel_append(pid, "chat", 1, "only", live.executor)
+    start = time.monotonic()
+    assert c.subscribe_channel(pid, "chat", live.submitter, timeout=20, callback=lambda entries: False) is None
+    stopped = time.monotonic() - start
+    start = time.monotonic()
+    entries = c.subscribe_channel(pid, "chat", live.submitter, timeout=-1)  # as upstream: what is there, now
+    answered = time.monotonic() - start
+    assert [e["payload"] for e in entries] == [b"only"]
+    assert stopped < 2 and answered < 2  # were 3 s (the close timeout) and 30 s (-1 sent as 0)
+
 def test_subscribe_error_frame_raises_colonies_error(live, process):
     with pytest.raises(ColoniesError, match="Channel not found"):
         live.client.subscribe_channel(process.processid, "nope", live.submitter, timeout=2)

@@ -39,7 +39,7 @@ class FakeSocket:
     def recv_data(self):
         return websocket.ABNF.OPCODE_TEXT, b"{}"
 
-    def close(self):
+    def close(self, timeout=None):
         self.closed = True
 
 

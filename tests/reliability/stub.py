@@ -8,8 +8,10 @@ Sockets use TCP_NODELAY, so small pieces are not held back by Nagle's algorithm 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import socket
+import struct
 import time
 from collections.abc import Callable
 from typing import Any
@@ -48,6 +50,39 @@ def partial(head_length: int, sent: bytes, then: str = "close") -> Callable[[soc
         conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%b" % (head_length, sent))
         if then == "hang":
             hang(conn)
+
+    return act
+
+
+WEBSOCKET_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
+
+
+def ws_frame(opcode: int, payload: bytes, rsv: int = 0) -> bytes:
+    """One unmasked, final server frame of under 126 bytes (``rsv``: the three reserved bits)."""
+    return bytes([0x80 | rsv << 4 | opcode, len(payload)]) + payload
+
+
+def websocket(requests: list[bytes], then: bytes | None) -> Callable[[socket.socket], None]:
+    """Accept the websocket upgrade of the request just read (the last of ``requests``); then read
+    the client's first frame and send ``then`` (and read on until the client closes), or with
+    None reset the connection at once."""
+
+    def act(conn: socket.socket) -> None:
+        head = requests[-1].split(b"\r\n")
+        key = next(line.split(b":", 1)[1].strip() for line in head if line.lower().startswith(b"sec-websocket-key:"))
+        accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
+        conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                     b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        if then is None:
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
+            return
+        conn.recv(65536)
+        conn.sendall(then)
+        try:
+            while conn.recv(65536):  # until the client closes
+                pass
+        except OSError:
+            pass
 
     return act
 

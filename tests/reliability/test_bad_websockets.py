@@ -1,0 +1,109 @@
+"""A `/pubsub` websocket that breaks (a reset after the handshake, frames that break the protocol,
+a refused connection): typed errors from both clients; past bad frames `wait` carries on by polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from pycolonies_fast.aio import AsyncColonies
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import ConnectError, TransportError
+from pycolonies_fast.models import Process
+from tests.client.test_models import process_reply
+
+from .stub import Stub, envelope, http, websocket, ws_frame
+
+KEY = Crypto().prvkey()
+PID = "cd" * 32
+RESET = None  # the connection is reset right after the handshake
+BAD_FRAMES = {
+    "text-not-utf8": ws_frame(0x1, b'{"x": "\xff\xfe"}'),
+    "reserved-bit": ws_frame(0x1, b"{}", rsv=4),
+    "reserved-opcode": ws_frame(0x3, b"{}"),
+}
+BREAKAGES = {"reset-after-handshake": RESET, **BAD_FRAMES}
+
+
+def waiting_process() -> Process:
+    return Process(**process_reply(processid=PID, state=0))
+
+
+def finished_reply() -> bytes:
+    return http(envelope(process_reply(processid=PID, state=2)))
+
+
+def stub_for(breakage: bytes | None, then: list[bytes] | None = None) -> Stub:
+    stub = Stub([])
+    stub.actions = [websocket(stub.requests, breakage), *(then or [])]
+    return stub
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
+def test_channel_subscriptions_raise_transport_errors(breakage):
+    for subscribe in ("subscribe_channel", "subscribe_processes"):
+        with stub_for(breakage) as stub, Colonies("127.0.0.1", stub.port) as client:
+            start = time.monotonic()
+            with pytest.raises(TransportError):
+                if subscribe == "subscribe_channel":
+                    client.subscribe_channel(PID, "chat", KEY, timeout=2)
+                else:
+                    client.subscribe_processes("dev", "t", 2, KEY, timeout=2)
+            assert time.monotonic() - start < 10, subscribe
+
+
+@pytest.mark.parametrize("breakage", BREAKAGES.values(), ids=BREAKAGES.keys())
+def test_async_channel_subscriptions_raise_transport_errors(breakage):
+    async def scenario():
+        with stub_for(breakage) as stub:
+            async with AsyncColonies("127.0.0.1", stub.port) as client:
+                await client.subscribe_channel(PID, "chat", KEY, timeout=2)
+
+    with pytest.raises(TransportError):
+        asyncio.run(asyncio.wait_for(scenario(), 20))
+
+
+@pytest.mark.parametrize("breakage", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+def test_wait_carries_on_by_polling_when_its_websocket_breaks(breakage):
+    with stub_for(breakage, [finished_reply()]) as stub, Colonies("127.0.0.1", stub.port) as client:
+        assert client.wait(waiting_process(), 3, KEY).state == 2
+
+
+@pytest.mark.parametrize("breakage", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
+def test_async_wait_carries_on_by_polling_when_its_websocket_breaks(breakage):
+    async def scenario():
+        with stub_for(breakage, [finished_reply()]) as stub:
+            async with AsyncColonies("127.0.0.1", stub.port) as client:
+                return await client.wait(waiting_process(), 3, KEY)
+
+    assert asyncio.run(asyncio.wait_for(scenario(), 20)).state == 2
+
+
+def test_a_wait_whose_websocket_is_reset_while_subscribing_raises_a_transport_error():
+    with stub_for(RESET) as stub, Colonies("127.0.0.1", stub.port) as client:
+        with pytest.raises(TransportError):
+            client.wait(waiting_process(), 3, KEY)
+
+    async def scenario():
+        with stub_for(RESET) as stub:
+            async with AsyncColonies("127.0.0.1", stub.port) as client:
+                await client.wait(waiting_process(), 3, KEY)
+
+    with pytest.raises(TransportError):
+        asyncio.run(asyncio.wait_for(scenario(), 20))
+
+
+def test_a_refused_websocket_is_a_connect_error_in_both_clients():
+    with Colonies("127.0.0.1", 1) as client:
+        with pytest.raises(ConnectError):
+            client.subscribe_channel(PID, "chat", KEY, timeout=1)
+
+    async def scenario():
+        async with AsyncColonies("127.0.0.1", 1) as client:
+            await client.subscribe_channel(PID, "chat", KEY, timeout=1)
+
+    with pytest.raises(ConnectError):
+        asyncio.run(scenario())
