@@ -14,6 +14,7 @@ import os
 from typing import Any, TypeVar
 
 from .. import fs
+from ..errors import ServerError
 from ..models import File, Reference, S3Object
 from ._base import ClientCore
 from ._steps import Blocking, Call, Steps, rpc
@@ -247,7 +248,14 @@ def _upload(
     location = fs.upload_settings()
     record, object_name = _new_file_record(colonyname, label, name, size, checksum, location)
     yield Blocking(_put_object, location, object_name, source)
-    return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
+    try:
+        return (yield Call({"msgtype": "addfilemsg", "file": record}, prvkey))
+    except ServerError:  # refused: no record will ever point at the object, so remove it
+        try:
+            yield Blocking(_delete_object, location, object_name)
+        except Exception:  # noqa: BLE001 - best effort: the refusal is what the caller needs to see
+            pass
+        raise
 
 
 def _size_and_checksum(filepath: str) -> tuple[int, str]:
@@ -265,8 +273,11 @@ def _put_object(location: fs.S3Location, object_name: str, source: str | bytes) 
 
 def _delete_objects(records: list[dict[str, Any]]) -> None:
     for record in records:
-        location = fs.location_of(record)
-        fs.s3_client(location).delete_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])
+        _delete_object(fs.location_of(record), record["ref"]["s3object"]["object"])
+
+
+def _delete_object(location: fs.S3Location, object_name: str) -> None:
+    fs.s3_client(location).delete_object(Bucket=location.bucket, Key=object_name)
 
 
 def _new_file_record(

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from pycolonies_fast import fs
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
-from pycolonies_fast.errors import ColoniesConnectionError
+from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from tests.helpers import Identity
 
 BOTH_MESSAGE = "Both 'fileid' and 'filename' cannot be set at the same time. Please provide only one."
@@ -99,7 +99,8 @@ def label():
 
 def object_count(live):
     fs.ensure_bucket(live.s3, live.bucket)
-    return live.s3.list_objects_v2(Bucket=live.bucket).get("KeyCount", 0)
+    pages = live.s3.get_paginator("list_objects_v2").paginate(Bucket=live.bucket)
+    return sum(page.get("KeyCount", 0) for page in pages)
 
 
 def test_upload_file_and_download_file(live, label, tmp_path):
@@ -155,6 +156,14 @@ def test_none_label_rejected_before_upload(live, tmp_path):
     before = object_count(live)
     with pytest.raises(ValidationError):
         live.client.upload_data(live.colony, live.key, filename="x.txt", data=b"x", label=None)
+    assert object_count(live) == before
+
+
+def test_a_record_the_server_refuses_leaves_no_object_behind(live, label):
+    before = object_count(live)
+    with pytest.raises(ServerError, match="does not exist"):
+        live.client.upload_data("no-such-colony-" + uuid.uuid4().hex[:8], live.key, filename="x.txt", data=b"x",
+                                label=label)
     assert object_count(live) == before
 
 
