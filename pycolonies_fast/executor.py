@@ -131,7 +131,8 @@ class Executor(RunnerCore):
         """Decorator: ``@executor.function``, ``@executor.function("name")`` or ``(cpu_bound=True)``.
 
         ``cpu_bound`` functions run in a process pool (``process_pool`` processes, default one per
-        CPU); they must be importable module-level functions and cannot take ``ctx``.
+        CPU); they must be importable module-level functions and cannot take ``ctx``, and the
+        script must start the executor under ``if __name__ == "__main__":`` (pool processes import it).
         """
         def register(fn: F, name: str | None = None) -> F:
             entry = Function.of(name or fn.__name__, fn, cpu_bound)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import math
+import multiprocessing
 import signal
 import uuid
 from collections.abc import Callable, Mapping
@@ -92,6 +93,15 @@ def read_assignment(reply: Any) -> tuple[str, Process | Outcome]:
             problems += f"; and {len(errors) - MAX_PARSE_PROBLEMS} more"
         return processid, Outcome.failure(f"process could not be parsed: {problems}")
     return process.processid, process
+
+
+def _refuse_in_a_starting_child() -> None:
+    """A spawn or forkserver child (a pool process of ``cpu_bound`` functions) imports the main
+    script again while it starts: a runner started at the script's top level must not run there."""
+    if getattr(multiprocessing.current_process(), "_inheriting", False):  # what multiprocessing itself checks
+        raise RuntimeError(
+            "an executor was started while a child process was importing the main script (a process of "
+            "the cpu_bound pool?): start executors under  if __name__ == '__main__':")
 
 
 class RunnerCore:
@@ -164,6 +174,7 @@ class RunnerCore:
 
     def _register_steps(self) -> Steps[None]:
         """Add and approve the executor (once, if given the colony key), then announce new functions."""
+        _refuse_in_a_starting_child()
         if self._colony_prvkey is not None:
             executor = {
                 "executorname": self.executorname, "executorid": self.executorid,
@@ -182,6 +193,7 @@ class RunnerCore:
 
     def _start_run(self, max_processes: int | None) -> None:
         """Fresh statistics and events, and the run's process budget."""
+        _refuse_in_a_starting_child()
         self.stats = RunStats()
         self._stopping.clear()
         self._hurry.clear()

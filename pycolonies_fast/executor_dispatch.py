@@ -186,8 +186,10 @@ def call_function(
             result = _call_before(deadline, function.fn, args, kwargs)
     except (PastDeadline, concurrent.futures.TimeoutError):
         return Outcome(False, abandoned=True)
-    except KeyboardInterrupt:
-        raise
+    except KeyboardInterrupt as exc:
+        if threading.current_thread() is threading.main_thread():
+            raise  # Ctrl-C itself; elsewhere it is an error of the function (or its pool process)
+        return failure_from(exc)
     except BaseException as exc:  # noqa: BLE001 - anything user code raises fails its process
         return failure_from(exc)
     return Outcome(True, output=to_output(result))

@@ -205,20 +205,23 @@ def test_maxexectime_cancels_an_async_function(run, aclient, client, executor):
     assert client.get_process(process.processid, executor.prvkey).state != SUCCESSFUL
 
 
-def test_cpu_bound_functions_run_in_a_process_pool_that_survives_a_dead_process(run, aclient, client, executor):
+def test_cpu_bound_pool_survives_a_dead_process_and_interrupts_fail_only_their_process(run, aclient, client, executor):
     (killed,), (where,) = submit(client, executor, "die", []), submit(client, executor, "whoami", [])
+    (interrupted,) = submit(client, executor, "interrupted", [])
     squares = submit(client, executor, "square", [6], count=3)
 
     async def scenario():
         async with aclient() as c:
-            runner_ = runner(c, executor, concurrency=1, process_pool=1)
+            runner_ = runner(c, executor, concurrency=1, process_pool=1, functions={"interrupted": tasks.interrupted})
             for fn in (tasks.die, tasks.whoami, tasks.square):
                 runner_.function(cpu_bound=True)(fn)
-            return await runner_.run(max_processes=5, max_seconds=60, handle_signals=False)
+            return await runner_.run(max_processes=6, max_seconds=60, handle_signals=False)
 
-    stats = run(scenario())
-    assert (stats.closed, stats.failed) == (4, 1)
+    stats = run(scenario())  # a KeyboardInterrupt of a function (in its thread) did not stop the loop
+    assert (stats.closed, stats.failed) == (4, 2)
     assert client.get_process(killed.processid, executor.prvkey).errors[0].startswith("BrokenProcessPool: ")
+    errors = client.get_process(interrupted.processid, executor.prvkey).errors
+    assert errors[0] == "KeyboardInterrupt: from the function"
     assert client.get_process(where.processid, executor.prvkey).output != [os.getpid()]
     assert [client.get_process(p.processid, executor.prvkey).output for p in squares] == [[36]] * 3
 

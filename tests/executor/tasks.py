@@ -68,3 +68,38 @@ def sleep_telling_pid(path, seconds):
         file.write(str(os.getpid()))
     time.sleep(seconds)
     return os.getpid()
+
+
+def interrupt_self():
+    """Send SIGINT to this process (as Ctrl-C does to a whole process group), then carry on."""
+    os.kill(os.getpid(), signal.SIGINT)
+    time.sleep(0.2)
+    return "survived"
+
+
+def interrupted():
+    raise KeyboardInterrupt("from the function")
+
+
+class TwoArgError(Exception):
+    """Pickles, but cannot be unpickled: pickle calls TwoArgError(message)."""
+
+    def __init__(self, code, detail):
+        super().__init__(f"{code}: {detail}")
+
+
+def raise_two_arg_error():
+    raise TwoArgError(7, "bad")
+
+
+def _refuse_to_load():
+    raise ValueError("this object cannot be loaded")
+
+
+class Unloadable:
+    def __reduce__(self):
+        return _refuse_to_load, ()
+
+
+def unloadable_result():
+    return Unloadable()

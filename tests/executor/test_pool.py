@@ -10,7 +10,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from pycolonies_fast.executor_pool import CpuPool
+from pycolonies_fast.executor_pool import CpuPool, RemoteTraceback
 
 from . import tasks
 from .helpers import eventually
@@ -39,8 +39,10 @@ def pool():
 def test_a_call_returns_the_result_or_raises_the_functions_error(pool):
     assert pool.call(tasks.square, [7], {}, None) == 49
     assert pool.call(tasks.whoami, [], {}, None) != os.getpid()
-    with pytest.raises(ValueError, match="boom 3"):
+    with pytest.raises(ValueError, match="boom 3") as raised:
         pool.call(tasks.boom, [3], {}, None)
+    assert isinstance(raised.value.__cause__, RemoteTraceback)  # the pool process's traceback, as text
+    assert 'raise ValueError(f"boom {x}")' in str(raised.value.__cause__)
 
 
 def test_a_dead_pool_process_fails_its_job_and_the_next_job_runs_on_a_fresh_pool(pool):
@@ -101,3 +103,44 @@ def test_shutdown_kills_abandoned_jobs_and_refuses_new_ones(tmp_path):
     assert not worker.is_alive() and len(errors) == 1  # its wait ended with the pool's end, it did not hang
     with pytest.raises(RuntimeError, match="shut down"):
         pool.call(tasks.square, [2], {}, None)
+
+
+def test_a_job_waiting_for_a_process_is_not_held_up_by_an_abandoned_one(pool, tmp_path):
+    marker, outcomes = tmp_path / "pid", []
+
+    def abandon():
+        try:
+            pool.call(tasks.sleep_telling_pid, [str(marker), 60], {}, 2.0)
+        except concurrent.futures.TimeoutError as exc:
+            outcomes.append(exc)
+
+    abandoned = threading.Thread(target=abandon)
+    abandoned.start()
+    pid = pid_in(marker)
+    started = time.monotonic()
+    assert pool.call(tasks.square, [7], {}, None) == 49  # waited for a free process, not inside the pool
+    assert time.monotonic() - started < 30
+    abandoned.join(10)
+    assert len(outcomes) == 1 and eventually(lambda: gone(pid), timeout=10)
+
+
+def test_pool_processes_ignore_ctrl_c(pool):
+    assert pool.call(tasks.interrupt_self, [], {}, 10) == "survived"
+
+
+def test_errors_and_results_that_cannot_come_back_fail_only_their_own_job():
+    pool = CpuPool(2)
+    try:
+        results = []
+        beside = threading.Thread(target=lambda: results.append(pool.call(tasks.slow, [2], {}, None)))
+        beside.start()
+        time.sleep(0.5)
+        with pytest.raises(RuntimeError, match="TwoArgError") as raised:
+            pool.call(tasks.raise_two_arg_error, [], {}, None)
+        assert "TwoArgError: 7: bad" in str(raised.value.__cause__)
+        with pytest.raises(RuntimeError, match="cannot be read back from its pool process: this object cannot"):
+            pool.call(tasks.unloadable_result, [], {}, None)
+        beside.join(30)
+        assert results == ["slept"]  # the job beside them was not failed with the pool
+    finally:
+        pool.shutdown()

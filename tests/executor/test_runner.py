@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from pycolonies_fast.client import Colonies
+from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import TransportError
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import get_raw, submit_raw
+from tests.helpers import add_executor, get_raw, submit_raw, unique
 
 from . import tasks
 from .helpers import eventually, new_executor, submit
 
 N = 40
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_n_processes_closed_exactly_once_with_their_outputs(client, colony):
@@ -226,6 +231,54 @@ def test_cpu_bound_functions_run_in_a_process_pool(client, colony):
     assert [client.get_process(pid, executor._prvkey).output for pid in ids] == [[i * i] for i in range(6)]
     assert client.get_process(where, executor._prvkey).output != [os.getpid()]
 
+
+def test_a_keyboard_interrupt_from_a_function_fails_its_process_and_the_run_goes_on(client, colony):
+    executor = new_executor(client, colony, workers=1, process_pool=1, functions={"plain": tasks.interrupted})
+    executor.function("pooled", cpu_bound=True)(tasks.interrupted)
+    executor.function(cpu_bound=True)(tasks.square)
+    executor.register()
+    interrupted = [submit(client, executor, name, []) for name in ("plain", "pooled")]
+    after = submit(client, executor, "square", [4])
+
+    stats = executor.run(max_processes=3, max_seconds=60)
+
+    assert (stats.closed, stats.failed) == (1, 2)
+    for pid in interrupted:
+        assert client.get_process(pid, executor._prvkey).errors[0] == "KeyboardInterrupt: from the function"
+    assert client.get_process(after, executor._prvkey).output == [16]
+
+
+UNGUARDED_SCRIPT = """
+import os, sys
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.executor import Executor
+sys.path.insert(0, {repo!r})
+from tests.executor import tasks
+
+client = Colonies({host!r}, {port})
+executor = Executor(client, {colony!r}, {etype!r}, prvkey={key!r}, colony_prvkey={colony_key!r})
+executor.function(cpu_bound=True)(tasks.square)
+stats = executor.run(max_processes=1, max_seconds=20, handle_signals=False)  # no __main__ guard
+print("parent", os.getpid(), stats.assigned, flush=True)
+"""
+
+
+def test_an_unguarded_script_does_not_start_a_second_executor_in_a_pool_process(client, colony, dev_server, tmp_path):
+    etype, key = unique("type"), Crypto().prvkey()
+    script = tmp_path / "unguarded.py"
+    script.write_text(UNGUARDED_SCRIPT.format(
+        repo=str(REPO), host=dev_server["COLONIES_SERVER_HOST"], port=int(dev_server["COLONIES_SERVER_PORT"]),
+        colony=colony.name, etype=etype, key=key, colony_key=colony.prvkey))
+    member = add_executor(client, colony)  # of another type: submits and looks
+    pid = client.submit_func_spec(func_spec("square", [3], colony.name, etype), member.prvkey).processid
+
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+
+    assert done.stdout.count("parent") == 1, done.stdout + done.stderr  # the pool process never ran it
+    assert "start executors under  if __name__ == '__main__':" in done.stderr
+    mine = [e for e in client.list_executors(colony.name, member.prvkey) or [] if e["executortype"] == etype]
+    assert len(mine) == 1
+    assert client.get_process(pid, member.prvkey).state == Colonies.FAILED  # its pool could not start
 
 def test_a_dead_pool_process_fails_only_its_own_process(client, colony):
     executor = new_executor(client, colony, workers=1, process_pool=1)

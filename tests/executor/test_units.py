@@ -86,7 +86,8 @@ def test_identity_is_required():
 def test_module_functions_are_its_public_functions():
     functions = module_functions(tasks)
     assert set(functions) == {"double", "nothing", "boom", "slow", "square", "whoami", "not_a_number", "unprintable",
-                              "base_exception", "die", "sleep_telling_pid"}  # not its classes, nor _private
+                              "base_exception", "die", "sleep_telling_pid", "interrupt_self", "interrupted",
+                              "raise_two_arg_error", "unloadable_result"}  # not its classes, nor _private
     assert set(module_functions(tasks, ["square"])) == {"square"}
     with pytest.raises(SystemExit, match="no function missing"):
         module_functions(tasks, ["missing"])
