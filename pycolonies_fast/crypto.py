@@ -85,6 +85,21 @@ def _hex_text(value: str, what: str) -> bytes:
     return value.encode("utf-8", "replace")
 
 
+_ASCII_WHITESPACE = str.maketrans("", "", " \t\n\r\x0b\x0c")
+
+
+def _key_without_whitespace(prvkey: str, status: int) -> bytes | None:
+    """After a key format error: the key without ASCII whitespace, if that changes it, else None.
+
+    Upstream read keys with ``bytes.fromhex``, which skips whitespace, so a key read from a file
+    with its newline signed correctly and the server accepted it; so do we (off the fast path).
+    """
+    if status not in (lib.PFC_ERR_KEY_LENGTH, lib.PFC_ERR_KEY_HEX) or not isinstance(prvkey, str):
+        return None
+    stripped = prvkey.translate(_ASCII_WHITESPACE)
+    return stripped.encode("utf-8", "replace") if stripped != prvkey else None
+
+
 def _message_bytes(message: str | bytes) -> bytes:
     """A message as bytes: str is UTF-8 encoded, as upstream does."""
     if isinstance(message, str):
@@ -107,7 +122,10 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
         message = _message_bytes(message)
         status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
-        raise _fail(status)
+        stripped = _key_without_whitespace(prvkey, status)
+        status = _pfc_sign(message, len(message), stripped, len(stripped), out) if stripped else status
+        if status:
+            raise _fail(status)
     return _c_string(out, 130)
 
 
@@ -122,7 +140,10 @@ def sign(data: str | bytes, prvkey: str) -> str:
     out = _scratch.signature
     status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
-        raise _fail(status)
+        stripped = _key_without_whitespace(prvkey, status)
+        status = _pfc_sign(message, len(message), stripped, len(stripped), out) if stripped else status
+        if status:
+            raise _fail(status)
     return _c_string(out, 130).decode()
 
 
@@ -135,7 +156,10 @@ def id_of(prvkey: str) -> str:
     out = _scratch.digest
     status = _pfc_id(key, len(key), out)
     if status:
-        raise _fail(status)
+        stripped = _key_without_whitespace(prvkey, status)
+        status = _pfc_id(stripped, len(stripped), out) if stripped else status
+        if status:
+            raise _fail(status)
     return _c_string(out, 64).decode()
 
 

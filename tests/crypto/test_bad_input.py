@@ -20,7 +20,7 @@ BAD_KEYS = {
     "short": (KEY[:-2], "64 hex characters"),
     "long": (KEY + "00", "64 hex characters"),
     "non-hex": (KEY[:-1] + "g", "only hex characters"),
-    "space": (" " + KEY[1:], "only hex characters"),
+    "space": (" " + KEY[1:], "64 hex characters"),  # whitespace is skipped (as bytes.fromhex): 63 digits
     "non-ascii": ("é" * 32, "only hex characters"),
     "non-ascii long": ("é" * 64, "64 hex characters"),
     "zero": ("0" * 64, "out of range"),
@@ -163,3 +163,16 @@ def test_sign_bytes_refuses_other_messages_clearly(message):
 
 def test_crypto_id_takes_upstreams_keyword():
     assert Crypto().id(id=KEY) == Crypto().id(KEY) == ID
+
+
+@pytest.mark.parametrize("padded", [KEY + "\n", "  " + KEY + "\r\n", KEY[:32] + " " + KEY[32:], "\t" + KEY.upper()])
+def test_keys_with_ascii_whitespace_work_as_upstreams_bytes_fromhex_read_them(padded):
+    assert Crypto().id(padded) == ID
+    assert Crypto().sign("message", padded) == Crypto().sign("message", KEY)
+    assert sign_bytes(b"message", padded) == sign_bytes(b"message", KEY)
+
+
+@pytest.mark.parametrize("padded", [KEY + "\u00a0", KEY + "\n0"])
+def test_other_padding_is_still_refused(padded):
+    with pytest.raises(ValueError, match="private key must"):
+        Crypto().id(padded)
