@@ -55,6 +55,25 @@ def _holds_non_finite(value: Any) -> bool:
     return False
 
 
+def _as_the_server_reads_it(value: Any) -> Any:
+    """``value`` with what orjson refuses but json.dumps (upstream) sent and the server took:
+    integers beyond 64 bits as floats (the server reads every JSON number as a float64) and
+    strings with lone surrogates with U+FFFD in their place (the server's JSON decoder does that)."""
+    cls = type(value)
+    if isinstance(value, dict):
+        return {_as_the_server_reads_it(k): _as_the_server_reads_it(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_the_server_reads_it(item) for item in value]
+    if cls is int and not -(2**63) <= value < 2**64:
+        try:
+            return float(value)
+        except OverflowError:
+            return value  # beyond float64 too: the server could not read it either
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
+
+
 def encode_payload(msg: dict[str, Any]) -> bytes:
     """Base64 of the message's JSON.
 
@@ -62,7 +81,13 @@ def encode_payload(msg: dict[str, Any]) -> bytes:
     would write them as ``null`` and the value would be lost. Only a message whose JSON holds
     a ``null`` can hide one, so the others are never walked.
     """
-    data = orjson.dumps(msg, default=_json_default, option=_JSON_OPTIONS)
+    try:
+        data = orjson.dumps(msg, default=_json_default, option=_JSON_OPTIONS)
+    except orjson.JSONEncodeError as refused:
+        try:  # the slow path, only for what orjson refuses: maybe what upstream sent
+            data = orjson.dumps(_as_the_server_reads_it(msg), default=_json_default, option=_JSON_OPTIONS)
+        except orjson.JSONEncodeError:
+            raise refused from None
     if b"null" in data and _holds_non_finite(msg):
         raise ValueError("NaN and infinity cannot be sent: JSON has no such numbers")
     return binascii.b2a_base64(data, newline=False)

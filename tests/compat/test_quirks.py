@@ -8,6 +8,7 @@ import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto, recover_id
+from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique
 
 from .wire import RecordingServer
@@ -69,6 +70,17 @@ def test_channel_after_seq_is_a_log_position(client, executor, channel_process):
     assert [e["sequence"] for e in entries] == [20, 30]
     assert client.channel_read(channel_process.processid, "chat", 20, 0, executor.prvkey) in (None, [])
 
+
+def test_values_orjson_refuses_reach_the_server_as_upstreams_json_sent_them(client, executor):
+    """Integers beyond 64 bits and lone surrogates: json.dumps sent them, the server stored a float
+    and U+FFFD; orjson refuses them, so the codec sends what the server would have stored."""
+    client.submit_func_spec(func_spec("values", [], executor.colony, executor.type), executor.prvkey)
+    process = client.assign(executor.colony, 5, executor.prvkey)
+    client.add_log(process.processid, "bad \udc80 byte", executor.prvkey)
+    client.close(process.processid, [2**70, "ok \udc80"], executor.prvkey)
+    assert client.get_process(process.processid, executor.prvkey).output == [float(2**70), "ok \ufffd"]
+    logs = client.get_process_log(executor.colony, process.processid, 10, 0, executor.prvkey)
+    assert [line["message"] for line in logs] == ["bad \ufffd byte"]
 
 def test_get_blueprints_location_needs_a_kind(client, colony, executor):
     """§i.12 preserved (server logic): without `kind` the location filter is ignored."""
