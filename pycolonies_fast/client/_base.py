@@ -69,6 +69,7 @@ class ClientCore:
         self.endpoints: list[Endpoint] = [(host, port), *((h, p) for h, p in fallbacks)]
         # Read by the websocket side (pubsub) so that it connects like the HTTP side.
         self.verify = verify
+        self._ca_bundle_given = ca_bundle
         self.ca_bundle = ca_bundle if ca_bundle is not None or not verify else _ca_bundle_from_environment()
         self.connect_timeout = connect_timeout
         self._read_timeout = timeout
@@ -112,6 +113,22 @@ class ClientCore:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(url={self.url!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (a ``multiprocessing`` argument) or copied: a new client with the same settings and
+        connections of its own, as upstream's client, which held nothing but its settings, could be."""
+        (host, port), *fallbacks = self.endpoints
+        options = {
+            "timeout": self._read_timeout, "connect_timeout": self.connect_timeout,
+            "ca_bundle": self._ca_bundle_given, "verify": self.verify, "retries": self._failover.retries,
+            "pool_size": self._pool_size, "fallbacks": fallbacks,
+        }
+        return _new_client, (type(self), (host, port, self.tls, self.native_crypto), options)
+
+
+def _new_client(cls: type[ClientCore], args: tuple[Any, ...], options: dict[str, Any]) -> ClientCore:
+    """A client made again from pickled settings (see ``ClientCore.__reduce__``)."""
+    return cls(*args, **options)
 
 
 def _ca_bundle_from_environment() -> str | None:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import copy
+import multiprocessing
+import operator
 import pickle
 import shutil
 import socket
@@ -292,3 +295,18 @@ def test_one_client_many_threads(client, keys):
     for thread in threads:
         thread.join()
     assert errors == [] and results == ["dev"] * 200
+
+
+def test_a_client_pickles_and_copies_into_a_new_client_with_the_same_settings(dev_server, colony, executor):
+    host, port = dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])
+    client = Colonies(host, port, timeout=7.5, retries=1, pool_size=3, fallbacks=[("127.0.0.1", 1)])
+    for other in (copy.deepcopy(client), pickle.loads(pickle.dumps(client))):
+        assert type(other) is Colonies and other is not client and other._transports[0] is not client._transports[0]
+        assert (other.endpoints, other.timeout, other._pool_size, other._failover.retries) == (
+            client.endpoints, 7.5, 3, 1)
+    # multiprocessing pickles task arguments, with every start method: upstream users pass clients on.
+    with multiprocessing.get_context("spawn").Pool(2) as pool:
+        replies = pool.map(operator.methodcaller("get_colony", colony.name, executor.prvkey), [client, client])
+    assert [reply["name"] for reply in replies] == [colony.name] * 2
+    restored = pickle.loads(pickle.dumps(AsyncColonies(host, port, timeout=3.0)))
+    assert type(restored) is AsyncColonies and restored.url == client.url and restored.timeout == 3.0
