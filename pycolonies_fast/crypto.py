@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections.abc import Callable
 
 from ._secp256k1 import load_function_table
 
@@ -88,16 +89,19 @@ def _hex_text(value: str, what: str) -> bytes:
 _ASCII_WHITESPACE = str.maketrans("", "", " \t\n\r\x0b\x0c")
 
 
-def _key_without_whitespace(prvkey: str, status: int) -> bytes | None:
-    """After a key format error: the key without ASCII whitespace, if that changes it, else None.
+def _retry_without_whitespace(prvkey: str, status: int, call: Callable[[bytes], int]) -> None:
+    """After a failed core call: ``call`` it again with the key stripped of ASCII whitespace, if
+    that changes it; raise the error if it still fails.
 
     Upstream read keys with ``bytes.fromhex``, which skips whitespace, so a key read from a file
     with its newline signed correctly and the server accepted it; so do we (off the fast path).
     """
-    if status not in (lib.PFC_ERR_KEY_LENGTH, lib.PFC_ERR_KEY_HEX) or not isinstance(prvkey, str):
-        return None
-    stripped = prvkey.translate(_ASCII_WHITESPACE)
-    return stripped.encode("utf-8", "replace") if stripped != prvkey else None
+    if status in (lib.PFC_ERR_KEY_LENGTH, lib.PFC_ERR_KEY_HEX) and isinstance(prvkey, str):
+        stripped = prvkey.translate(_ASCII_WHITESPACE)
+        if stripped != prvkey:
+            status = call(stripped.encode("utf-8", "replace"))
+    if status:
+        raise _fail(status)
 
 
 def _message_bytes(message: str | bytes) -> bytes:
@@ -122,10 +126,7 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
         message = _message_bytes(message)
         status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
-        stripped = _key_without_whitespace(prvkey, status)
-        status = _pfc_sign(message, len(message), stripped, len(stripped), out) if stripped else status
-        if status:
-            raise _fail(status)
+        _retry_without_whitespace(prvkey, status, lambda key: _pfc_sign(message, len(message), key, len(key), out))
     return _c_string(out, 130)
 
 
@@ -140,10 +141,7 @@ def sign(data: str | bytes, prvkey: str) -> str:
     out = _scratch.signature
     status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
-        stripped = _key_without_whitespace(prvkey, status)
-        status = _pfc_sign(message, len(message), stripped, len(stripped), out) if stripped else status
-        if status:
-            raise _fail(status)
+        _retry_without_whitespace(prvkey, status, lambda key: _pfc_sign(message, len(message), key, len(key), out))
     return _c_string(out, 130).decode()
 
 
@@ -156,10 +154,7 @@ def id_of(prvkey: str) -> str:
     out = _scratch.digest
     status = _pfc_id(key, len(key), out)
     if status:
-        stripped = _key_without_whitespace(prvkey, status)
-        status = _pfc_id(stripped, len(stripped), out) if stripped else status
-        if status:
-            raise _fail(status)
+        _retry_without_whitespace(prvkey, status, lambda key: _pfc_id(key, len(key), out))
     return _c_string(out, 64).decode()
 
 
