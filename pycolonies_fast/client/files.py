@@ -54,8 +54,8 @@ def _is_plain_name(name: Any) -> bool:
     Any colony member can register a record with any name (`../x`, `/etc/x`, `..`), so names
     that come from the server are checked before they become local paths.
     """
-    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name and "\0" not in name
-            and os.sep not in name and (os.altsep is None or os.altsep not in name))
+    return (isinstance(name, str) and name not in ("", ".", "..") and "\0" not in name
+            and os.sep not in name and (os.altsep is None or os.altsep not in name))  # "/" is one of the two
 
 
 class FilesMixin(ClientCore):
