@@ -158,14 +158,16 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
 
 def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
     """The data frames of an open subscription, until the server closes it or `deadline` (monotonic)
-    passes; either ends the iteration (a subscription's normal end). A frame that breaks the
-    websocket protocol raises TransportError."""
+    passes; either ends the iteration (a subscription's normal end). A connection lost otherwise
+    (reset) or a frame that breaks the websocket protocol raises TransportError."""
     while True:
         ws.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
             opcode, data = ws.recv_data()
-        except (WebSocketConnectionClosedException, WebSocketTimeoutException, OSError):
+        except (WebSocketConnectionClosedException, WebSocketTimeoutException, TimeoutError):
             return
+        except OSError as exc:
+            raise TransportError(f"Websocket lost during the subscription: {exc}") from exc
         except websocket.WebSocketException as exc:
             raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
         if opcode == ABNF.OPCODE_CLOSE:

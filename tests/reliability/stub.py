@@ -62,10 +62,12 @@ def ws_frame(opcode: int, payload: bytes, rsv: int = 0) -> bytes:
     return bytes([0x80 | rsv << 4 | opcode, len(payload)]) + payload
 
 
-def websocket(requests: list[bytes], then: bytes | None) -> Callable[[socket.socket], None]:
+def websocket(
+    requests: list[bytes], then: bytes | None, *, read_first: bool = False
+) -> Callable[[socket.socket], None]:
     """Accept the websocket upgrade of the request just read (the last of ``requests``); then read
-    the client's first frame and send ``then`` (and read on until the client closes), or with
-    None reset the connection at once."""
+    the client's first frame and send ``then`` (and read on until the client closes). With None,
+    reset the connection instead: at once, or after the client's first frame if ``read_first``."""
 
     def act(conn: socket.socket) -> None:
         head = requests[-1].split(b"\r\n")
@@ -73,10 +75,11 @@ def websocket(requests: list[bytes], then: bytes | None) -> Callable[[socket.soc
         accept = base64.b64encode(hashlib.sha1(key + WEBSOCKET_GUID).digest())
         conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                      b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n")
+        if then is not None or read_first:
+            conn.recv(65536)
         if then is None:
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
             return
-        conn.recv(65536)
         conn.sendall(then)
         try:
             while conn.recv(65536):  # until the client closes

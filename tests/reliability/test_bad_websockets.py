@@ -66,6 +66,18 @@ def test_async_channel_subscriptions_raise_transport_errors(breakage):
         asyncio.run(asyncio.wait_for(scenario(), 20))
 
 
+def test_a_reset_after_the_subscription_was_sent_is_a_transport_error_too():
+    """The other side of the reset race: the subscription went out, then the connection is reset."""
+    for subscribe in ("subscribe_channel", "subscribe_processes"):
+        stub = Stub([])
+        stub.actions = [websocket(stub.requests, RESET, read_first=True)]
+        with stub, Colonies("127.0.0.1", stub.port) as client:
+            with pytest.raises(TransportError, match="reset|closed"):
+                if subscribe == "subscribe_channel":
+                    client.subscribe_channel(PID, "chat", KEY, timeout=2)
+                else:
+                    client.subscribe_processes("dev", "t", 2, KEY, timeout=2)
+
 @pytest.mark.parametrize("breakage", BAD_FRAMES.values(), ids=BAD_FRAMES.keys())
 def test_wait_carries_on_by_polling_when_its_websocket_breaks(breakage):
     with stub_for(breakage, [finished_reply()]) as stub, Colonies("127.0.0.1", stub.port) as client:
