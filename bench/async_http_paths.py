@@ -94,7 +94,9 @@ class _ProtocolTransport:
             host.encode(), port)
         self.idle: list[_Exchange] = []
 
-    async def post(self, endpoint: int, body: bytes, read_timeout: float | None) -> tuple[int, bytes]:
+    async def post(
+        self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool = False
+    ) -> tuple[int, bytes]:
         while self.idle and self.idle[-1].transport.is_closing():  # type: ignore[union-attr]
             self.idle.pop()
         if self.idle:
