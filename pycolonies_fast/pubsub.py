@@ -84,7 +84,7 @@ def process_subscriptions(process: Any, seconds: int) -> list[dict[str, Any]]:
     ]
 
 
-def channel_subscription(processid: str, channel_name: str, after_seq: int, seconds: int) -> dict[str, Any]:
+def channel_subscription(processid: str, channel_name: str, after_seq: int, seconds: int | None) -> dict[str, Any]:
     """The `subscribechannelmsg` message: entries from log position `after_seq` for `seconds`."""
     return {
         "processid": processid,
@@ -95,10 +95,12 @@ def channel_subscription(processid: str, channel_name: str, after_seq: int, seco
     }
 
 
-def channel_timeouts(timeout: float) -> tuple[int, float]:
+def channel_timeouts(timeout: float | None) -> tuple[int | None, float]:
     """For a channel subscription of `timeout` seconds: the whole seconds it sends (a negative value
-    as given, as upstream did: the server then sends what is there and ends at once) and how long
-    to wait locally for the server's last frame."""
+    as given, as upstream did: the server then sends what is there and ends at once; None as null,
+    the server's default) and how long to wait locally for the server's last frame."""
+    if timeout is None:
+        return None, SERVER_DEFAULT_TIMEOUT + CHANNEL_GRACE
     seconds = math.ceil(timeout)
     server_wait = seconds if seconds > 0 else SERVER_DEFAULT_TIMEOUT if seconds == 0 else 0
     return seconds, server_wait + CHANNEL_GRACE
@@ -279,7 +281,7 @@ def subscribe_channel(
     channel_name: str,
     prvkey: str,
     after_seq: int = 0,
-    timeout: float = 30,
+    timeout: float | None = 30,
     callback: Callable[[list[dict[str, Any]]], Any] | None = None,
 ) -> list[dict[str, Any]] | None:
     """Receive channel entries from log position `after_seq` until the server's `timeout`.

@@ -51,7 +51,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
         return await arun_steps(wait_windows(process, timeout), lambda until: self._watch(process, until, prvkey))
 
     async def subscribe_channel_iter(
-        self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: int = 30
+        self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: float | None = 30
     ) -> AsyncGenerator[list[dict[str, Any]], None]:
         """``async for entries in ...``: each batch of channel entries until the server's ``timeout``."""
         seconds, patience = channel_timeouts(timeout)
@@ -70,7 +70,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
         channel_name: str,
         prvkey: str,
         after_seq: int = 0,
-        timeout: int = 30,
+        timeout: float | None = 30,
         callback: Callable[[list[dict[str, Any]]], Any] | None = None,
     ) -> list[dict[str, Any]] | None:
         """As the blocking ``subscribe_channel``; ``callback`` may also be a coroutine function."""

@@ -34,7 +34,7 @@ class WebsocketMixin(ClientBase):
         channel_name: str,
         prvkey: str,
         after_seq: int = 0,
-        timeout: int = 30,
+        timeout: float | None = 30,
         callback: Callable[[list[dict[str, Any]]], Any] | None = None,
     ) -> list[dict[str, Any]] | None:
         """Stream entries over the websocket for `timeout` seconds (see pubsub.subscribe_channel)."""

@@ -119,6 +119,21 @@ def test_big_frames_early_stops_and_negative_timeouts(run, aclient, executor, ch
     assert stop is None and [entry["payload"] for entry in entries] == [big]
     assert stopped < 3 and answered < 3  # were 10 s (aiohttp's close timeout) and 30 s (-1 sent as 0)
 
+def test_a_timeout_of_none_is_the_servers_default(run, aclient, executor, channel_process):
+    pid = channel_process.processid
+
+    async def scenario():
+        async with aclient() as c:
+            await c.channel_append(pid, "chat", 1, "only", executor.prvkey)
+            received = []
+            stop = await c.subscribe_channel(pid, "chat", executor.prvkey, timeout=None,
+                                             callback=lambda entries: received.extend(entries) or False)
+            return stop, received
+
+    stop, received = run(scenario())
+    assert stop is None and [entry["payload"] for entry in received] == [b"only"]
+
+
 def test_subscribe_channel_errors(run, aclient, executor):
     async def scenario():
         async with aclient() as c:

@@ -13,6 +13,7 @@ from pycolonies_fast.client.channels import decode_entries
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ColoniesError, ReplyError
 from pycolonies_fast.funcspec import func_spec
+from pycolonies_fast.pubsub import channel_subscription
 
 
 def test_decode_entries_offline():
@@ -159,6 +160,16 @@ def test_stopping_early_and_a_negative_timeout_return_at_once(live, process):
     answered = time.monotonic() - start
     assert [e["payload"] for e in entries] == [b"only"]
     assert stopped < 2 and answered < 2  # were 3 s (the close timeout) and 30 s (-1 sent as 0)
+
+def test_a_timeout_of_none_is_the_servers_default_as_upstream_sent_it(live, process):
+    c, pid = live.client, process.processid
+    c.channel_append(pid, "chat", 1, "only", live.executor)
+    received = []
+    assert c.subscribe_channel(pid, "chat", live.submitter, timeout=None,
+                               callback=lambda entries: received.extend(entries) or False) is None
+    assert [e["payload"] for e in received] == [b"only"]
+    assert channel_subscription(pid, "chat", 0, None)["timeout"] is None  # null on the wire, as upstream
+
 
 def test_subscribe_error_frame_raises_colonies_error(live, process):
     with pytest.raises(ColoniesError, match="Channel not found"):
