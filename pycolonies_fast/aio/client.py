@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from ..client.areas import ApiAreas
+from ..client.upstream_private import UpstreamPrivateMixin
 from .base import AsyncClientBase
 from .websocket import AsyncWebsocketMixin
 
 __all__ = ["AsyncColonies"]
 
 
-class AsyncColonies(ApiAreas, AsyncWebsocketMixin, AsyncClientBase):
+class AsyncColonies(ApiAreas, AsyncWebsocketMixin, UpstreamPrivateMixin, AsyncClientBase):
     """Asyncio client of a Colonies server: ``AsyncColonies(host, port, tls=False, native_crypto=False)``.
 
     The methods of ``Colonies`` with the same signatures, as coroutines (``await client.assign(...)``),
@@ -17,6 +18,6 @@ class AsyncColonies(ApiAreas, AsyncWebsocketMixin, AsyncClientBase):
     Use it inside one event loop, ideally as ``async with``. Needs aiohttp: ``pip install pycolonies-fast[async]``.
 
     Areas: the RPC methods of ``ApiAreas`` (client/areas.py, shared with ``Colonies``), the websocket
-    methods ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter`` (aio/websocket.py), and
-    asyncio I/O from ``AsyncClientBase``.
+    methods ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter`` (aio/websocket.py),
+    upstream's private helpers (client/upstream_private.py), and asyncio I/O from ``AsyncClientBase``.
     """

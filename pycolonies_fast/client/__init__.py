@@ -7,12 +7,13 @@ import os
 from ._base import ClientBase
 from .areas import ApiAreas
 from .subscriptions import SubscriptionsMixin
+from .upstream_private import UpstreamPrivateMixin
 from .websocket import WebsocketMixin
 
 __all__ = ["Colonies", "colonies_client"]
 
 
-class Colonies(ApiAreas, WebsocketMixin, SubscriptionsMixin, ClientBase):
+class Colonies(ApiAreas, WebsocketMixin, SubscriptionsMixin, UpstreamPrivateMixin, ClientBase):
     """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
 
     Drop-in for upstream pycolonies' ``Colonies``; every method signs its message with the
@@ -23,7 +24,8 @@ class Colonies(ApiAreas, WebsocketMixin, SubscriptionsMixin, ClientBase):
     workflows, functions, attributes, logs, snapshots, crons, generators, users, blueprints,
     files, channels, scheduling, executor administration, locations, extras, keys, server), shared
     with ``AsyncColonies``; the websocket methods ``wait``/``subscribe_channel`` (websocket.py) and
-    ``subscribe_processes`` (subscriptions.py); blocking I/O from ``ClientBase``.
+    ``subscribe_processes`` (subscriptions.py); upstream's private helpers (upstream_private.py);
+    blocking I/O from ``ClientBase``.
     """
 
 

@@ -101,7 +101,12 @@ class FilesMixin(ClientCore):
         data: BytesLike | str | None = None,
         label: str | None = None,
     ) -> Steps[Any]:
-        """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`."""
+        """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`.
+
+        Without `data`, the local file at path `filename` is uploaded, as upstream did.
+        """
+        if data is None:
+            return (yield from _upload_file(colonyname, prvkey, _required(filename, "filename"), label))
         name = os.path.basename(_required(filename, "filename"))
         if not isinstance(data, (bytes, bytearray, memoryview, str)):
             raise TypeError(f"'data' must be bytes, bytearray, memoryview or str, not {type(data).__name__}")
@@ -162,8 +167,15 @@ class FilesMixin(ClientCore):
         _check_one_of(fileid, filename, "name")
         records = yield from _records(colonyname, prvkey, label, fileid, filename, False)
         yield Blocking(_delete_objects, records)
-        msg = {"msgtype": "removefilemsg", "colonyname": colonyname, "fileid": fileid, "label": label, "name": filename}
-        yield Call(msg, prvkey)
+        yield _remove_file_call(colonyname, prvkey, label, fileid, filename)
+
+    @rpc
+    def _Colonies__remove_file(
+        self, label: str | None, fileid: str | None, name: str | None, colonyname: str, prvkey: str
+    ) -> Steps[Any]:
+        """Upstream's private helper: remove file records only (S3 objects stay); ``delete_file`` does both."""
+        _check_one_of(fileid, name, "name")
+        return (yield _remove_file_call(colonyname, prvkey, label, fileid, name))
 
     @rpc
     def sync(self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> Steps[None]:
@@ -233,6 +245,14 @@ def _one_file(
 ) -> Steps[dict[str, Any]]:
     """The first record get_file returns (upstream's `Exception("invalid file")` when none)."""
     return (yield from _records(colonyname, prvkey, label, fileid, filename, latest))[0]
+
+
+def _remove_file_call(
+    colonyname: str, prvkey: str, label: str | None, fileid: str | None, name: str | None
+) -> Call:
+    """``removefilemsg``: the record with ``fileid``, or every version of ``label``/``name``."""
+    msg = {"msgtype": "removefilemsg", "colonyname": colonyname, "fileid": fileid, "label": label, "name": name}
+    return Call(msg, prvkey)
 
 
 def _upload_file(colonyname: str, prvkey: str, filepath: str, label: str | None) -> Steps[Any]:

@@ -290,6 +290,14 @@ def test_upload_data_refuses_data_that_is_not_bytes_or_text(live, label):
     assert not live.client.get_files(label, live.colony, live.key)
 
 
+def test_upload_data_without_data_uploads_the_file_at_filename_as_upstream(live, label, tmp_path):
+    path = tmp_path / "on-disk.txt"
+    path.write_bytes(b"disk bytes")
+    stored = live.client.upload_data(live.colony, live.key, filename=str(path), label=label)
+    assert stored["name"] == "on-disk.txt" and stored["size"] == 10
+    assert live.client.download_data(live.colony, live.key, fileid=stored["fileid"]) == b"disk bytes"
+
+
 def test_a_file_name_at_the_length_limit_downloads(live, label, tmp_path):
     name = "n" * 240 + ".txt"
     live.client.upload_data(live.colony, live.key, filename=name, data=b"long", label=label)
