@@ -29,9 +29,14 @@ class Failover:
         self.backoff = backoff
         self.current = 0
 
-    def attempts(self, idempotent: bool) -> Attempts:
-        """The plan for one request, starting at the current endpoint."""
-        return Attempts(self, idempotent)
+    def attempts(self, idempotent: bool, failed_at: int) -> Attempts:
+        """The plan for one request whose first attempt failed at endpoint ``failed_at``.
+
+        Planned from where it failed, not from ``current``: another thread may have moved
+        ``current`` meanwhile, and the plan must neither retry the failed endpoint first nor
+        skip the one that works.
+        """
+        return Attempts(self, idempotent, failed_at)
 
 
 class Attempts:
@@ -39,11 +44,11 @@ class Attempts:
 
     __slots__ = ("_failover", "_idempotent", "_round", "_start", "endpoint")
 
-    def __init__(self, failover: Failover, idempotent: bool) -> None:
+    def __init__(self, failover: Failover, idempotent: bool, failed_at: int) -> None:
         self._failover = failover
         self._idempotent = idempotent
         self._round = 0
-        self._start = self.endpoint = failover.current
+        self._start = self.endpoint = failed_at
 
     def retry_delay(self, error: Exception) -> float | None:
         """Seconds to wait before trying ``endpoint`` (moved on) after ``error``; None: raise it."""

@@ -162,18 +162,18 @@ class ClientBase(ClientCore):
         body = build_request(msg, prvkey)
         if read_timeout is None:
             read_timeout = self._read_timeout
+        current = self._failover.current
         try:  # the current endpoint first; failover is planned only once it failed
-            status, reply = self._transports[self._failover.current].post(
-                body, read_timeout=read_timeout, idempotent=idempotent)
+            status, reply = self._transports[current].post(body, read_timeout=read_timeout, idempotent=idempotent)
         except TransportError as exc:
-            status, reply = self._post_elsewhere(body, read_timeout, idempotent, exc)
+            status, reply = self._post_elsewhere(body, read_timeout, idempotent, exc, current)
         return decode_reply(reply, status)
 
     def _post_elsewhere(
-        self, body: bytes, read_timeout: float | None, idempotent: bool, error: TransportError
+        self, body: bytes, read_timeout: float | None, idempotent: bool, error: TransportError, failed_at: int
     ) -> tuple[int, bytes]:
-        """After ``error`` at the current endpoint: the attempts failover allows, in its order."""
-        attempts = self._failover.attempts(idempotent)
+        """After ``error`` at endpoint ``failed_at``: the attempts failover allows, in its order."""
+        attempts = self._failover.attempts(idempotent, failed_at)
         while True:
             delay = attempts.retry_delay(error)
             if delay is None:

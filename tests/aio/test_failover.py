@@ -44,14 +44,14 @@ def free_port() -> int:
 
 
 def test_one_endpoint_retries_connect_failures_with_backoff():
-    attempts = Failover(1, retries=2, backoff=0.1).attempts(idempotent=False)
+    attempts = Failover(1, retries=2, backoff=0.1).attempts(idempotent=False, failed_at=0)
     error = ConnectError("refused")
     assert [attempts.retry_delay(error) for _ in range(3)] == [0.1, 0.2, None]
 
 
 def test_connect_failures_move_on_at_once_then_back_off_per_round():
     failover = Failover(3, retries=1, backoff=0.5)
-    attempts = failover.attempts(idempotent=False)
+    attempts = failover.attempts(idempotent=False, failed_at=0)
     delays = []
     for _ in range(6):
         delays.append(attempts.retry_delay(ConnectTimeoutError("slow")))
@@ -62,18 +62,25 @@ def test_connect_failures_move_on_at_once_then_back_off_per_round():
 
 def test_success_makes_the_endpoint_current():
     failover = Failover(2)
-    attempts = failover.attempts(idempotent=True)
+    attempts = failover.attempts(idempotent=True, failed_at=0)
     assert attempts.retry_delay(ConnectError("refused")) == 0.0
     attempts.succeeded()
-    assert failover.current == 1 and failover.attempts(idempotent=False).endpoint == 1
+    assert failover.current == 1
+
+
+def test_the_plan_starts_where_the_request_failed_not_at_the_current_endpoint():
+    failover = Failover(2)
+    failover.current = 1  # another thread failed over while this request was failing at endpoint 0
+    attempts = failover.attempts(idempotent=False, failed_at=0)
+    assert attempts.retry_delay(ConnectError("refused")) == 0.0 and attempts.endpoint == 1
 
 
 def test_only_idempotent_calls_move_on_after_a_lost_reply():
     lost = TransportError("connection reset while reading the reply")
-    assert Failover(2).attempts(idempotent=False).retry_delay(lost) is None
-    assert Failover(2).attempts(idempotent=True).retry_delay(lost) == 0.0
-    assert Failover(1).attempts(idempotent=True).retry_delay(lost) is None  # the transport retried already
-    assert Failover(2).attempts(idempotent=True).retry_delay(RequestTimeoutError("slow")) is None
+    assert Failover(2).attempts(idempotent=False, failed_at=0).retry_delay(lost) is None
+    assert Failover(2).attempts(idempotent=True, failed_at=0).retry_delay(lost) == 0.0
+    assert Failover(1).attempts(idempotent=True, failed_at=0).retry_delay(lost) is None  # the transport retried already
+    assert Failover(2).attempts(idempotent=True, failed_at=0).retry_delay(RequestTimeoutError("slow")) is None
 
 
 # ---- both clients against scripted servers ---------------------------------------------------------------------
@@ -106,6 +113,37 @@ def test_sync_client_never_repeats_a_call_that_may_have_arrived():
     assert client.get_colony("dev", KEY) == {"name": "dev"}  # idempotent: moved on to the good one
     assert len(good.requests) == 1
     dropping.close()
+    good.close()
+
+
+def test_a_request_that_failed_while_another_thread_failed_over_goes_to_the_working_endpoint(run):
+    good = RawServer([COLONY_REPLY, COLONY_REPLY])
+    endpoints = [("127.0.0.1", free_port()), ("127.0.0.1", good.port)]
+    blocking = Colonies.from_endpoints(endpoints, retries=0)
+    dead = blocking._transports[0]
+
+    def refused_meanwhile(*args, **kwargs):
+        blocking._failover.current = 1  # what another thread's failover did while this attempt failed
+        raise ConnectError("refused")
+
+    dead.post = refused_meanwhile
+    assert blocking.add_log("0" * 64, "line", KEY) == {"name": "dev"}  # not back to the dead one, and no error
+
+    async def scenario():
+        async with AsyncColonies.from_endpoints(endpoints, retries=0) as c:
+            post = c._transport.post
+
+            async def refused_at_zero(endpoint, *args):
+                if endpoint == 0:
+                    c._failover.current = 1
+                    raise ConnectError("refused")
+                return await post(endpoint, *args)
+
+            c._transport.post = refused_at_zero
+            return await c.add_log("0" * 64, "line", KEY)
+
+    assert run(scenario()) == {"name": "dev"}
+    assert len(good.requests) == 2
     good.close()
 
 
