@@ -167,7 +167,7 @@ class Transport:
             stage = "send"
             sock.sendall(request)
             stage = "receive"
-            status, reply, keep_alive = _read_response(sock.recv)
+            status, reply, keep_alive = _read_response(sock.recv, read_timeout, sock.settimeout)
         except BaseException as exc:
             conn.close()
             if not isinstance(exc, Exception):
@@ -241,12 +241,17 @@ def _reason(exc: NewConnectionError) -> str:
     return str(cause) if cause is not None else str(exc)
 
 
-def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
+def _read_response(
+    recv: _Recv, timeout: float | None = None, settimeout: Callable[[float], None] | None = None
+) -> tuple[int, bytes, bool]:
     """Read one HTTP/1.x response; return ``(status, body, keep_alive)``.
 
-    Handles Content-Length, chunked and close-delimited bodies and skips 1xx responses. The
-    common case, a whole Content-Length reply in the first ``recv``, costs one head parse.
+    Handles Content-Length, chunked and close-delimited bodies, bodiless 204/304 replies, and
+    skips 1xx responses. The common case, a whole Content-Length reply in the first ``recv``,
+    costs one head parse. With ``timeout`` and the socket's ``settimeout``, the whole reply must
+    arrive within ``timeout`` seconds (``TimeoutError`` otherwise), however it trickles in.
     """
+    started = time.monotonic()
     first = recv(_RECV_SIZE)
     end = first.find(b"\r\n\r\n")
     if end > 0:
@@ -255,6 +260,8 @@ def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
             return status, first[end + 4 :], keep_alive
     if not first:
         raise _Dropped("server closed the connection")
+    if timeout is not None and settimeout is not None:
+        recv = _before_deadline(recv, settimeout, started + timeout)
     buf = bytearray(first)
     while True:
         end = _fill_until(recv, buf, b"\r\n\r\n", 0)
@@ -262,7 +269,9 @@ def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
         del buf[: end + 4]
         if not 100 <= status < 200:
             break
-    if chunked:
+    if status in (204, 304):  # never a body (RFC 9112 §6.3)
+        body, pos = b"", 0
+    elif chunked:
         body, pos = _read_chunked(recv, buf)
     elif length is not None:
         _fill_to(recv, buf, length)
@@ -274,9 +283,26 @@ def _read_response(recv: _Recv) -> tuple[int, bytes, bool]:
     return status, body, keep_alive
 
 
-# On the lower-cased header block: the three headers that frame a reply, and any line without a colon.
-_FRAMING_HEADER = re.compile(rb"^[ \t]*(content-length|transfer-encoding|connection)[ \t]*:([^\r\n]*)", re.M)
+def _before_deadline(recv: _Recv, settimeout: Callable[[float], None], deadline: float) -> _Recv:
+    """``recv`` that raises ``TimeoutError`` (``socket.timeout``) once ``deadline`` (monotonic) has passed."""
+
+    def recv_in_time(size: int) -> bytes:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the reply did not arrive within the read timeout")
+        settimeout(left)
+        return recv(size)
+
+    return recv_in_time
+
+
+# On the lower-cased header block: the three headers that frame a reply (with any blanks around
+# their names, which make the reply malformed), any line without a colon, and a chunk size.
+_FRAMING_HEADER = re.compile(
+    rb"^([ \t]*)(content-length|transfer-encoding|connection)([ \t]*):([^\r\n]*)", re.M)
 _LINE_WITHOUT_COLON = re.compile(rb"^[^:\r\n]*\r?$", re.M)
+_CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,15}")
+_MAX_LENGTH_DIGITS = 18  # beyond any real body, and far below int()'s digit limit
 
 
 def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
@@ -287,32 +313,36 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     """
     status_line, _, fields = head.partition(b"\r\n")
     parts = status_line.split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or not parts[1].isdigit():
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
         raise ReplyError(f"Malformed HTTP status line: {status_line[:80]!r}")
     status = int(parts[1])
     keep_alive = parts[0] == b"HTTP/1.1"
     length: int | None = None
-    chunked = False
+    chunked = closing = False
     if fields:
         bad = _LINE_WITHOUT_COLON.search(fields)
         if bad is not None:
             line = bad.group().rstrip(b"\r")
             raise ReplyError(f"Malformed HTTP header line: {line[:80]!r}")
-        for name, value in _FRAMING_HEADER.findall(fields.lower()):  # header names are case-insensitive
+        for before, name, after, value in _FRAMING_HEADER.findall(fields.lower()):  # names are case-insensitive
+            if before or after:
+                raise ReplyError(f"Malformed HTTP header: blank around the name {name.decode()!r}")
             if name == b"content-length":
                 value = value.strip()
-                if not value.isdigit():
+                if not value.isdigit() or len(value) > _MAX_LENGTH_DIGITS:
                     raise ReplyError(f"Malformed Content-Length: {value[:40]!r}")
+                if length is not None and int(value) != length:
+                    raise ReplyError("Malformed HTTP reply: Content-Length values differ")
                 length = int(value)
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value
-            elif b"close" in value:  # connection
-                keep_alive = False
+            elif b"close" in value:  # connection: once "close" is said, it holds
+                closing = True
             elif b"keep-alive" in value:
                 keep_alive = True
     if chunked:
         length = None
-    return status, length, chunked, keep_alive
+    return status, length, chunked, keep_alive and not closing
 
 
 def _read_chunked(recv: _Recv, buf: bytearray) -> tuple[bytes, int]:
@@ -322,10 +352,9 @@ def _read_chunked(recv: _Recv, buf: bytearray) -> tuple[bytes, int]:
     while True:
         eol = _fill_until(recv, buf, b"\r\n", pos)
         size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
-        try:
-            size = int(size_text, 16)
-        except ValueError:
-            raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}") from None
+        if _CHUNK_SIZE.fullmatch(size_text) is None:  # hex digits only: int() would take "-2", "0x3", "1_0"
+            raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}")
+        size = int(size_text, 16)
         pos = eol + 2
         if size == 0:
             while True:  # skip trailers up to the empty line

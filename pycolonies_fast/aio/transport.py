@@ -93,10 +93,15 @@ class AsyncTransport:
             self._loop = loop
 
     def timeout(self, read_timeout: float | None) -> aiohttp.ClientTimeout:
-        """Connect and read timeouts for one call (cached per read timeout)."""
+        """Connect and read timeouts for one call (cached per read timeout).
+
+        ``sock_read`` bounds each wait for bytes; ``total`` makes the whole reply arrive within the
+        read timeout (after the connect), however it trickles in, as the blocking transport does.
+        """
         timeout = self._timeouts.get(read_timeout)
         if timeout is None:
-            timeout = aiohttp.ClientTimeout(sock_connect=self.connect_timeout, sock_read=read_timeout)
+            total = None if read_timeout is None else read_timeout + (self.connect_timeout or 0.0)
+            timeout = aiohttp.ClientTimeout(total=total, sock_connect=self.connect_timeout, sock_read=read_timeout)
             self._timeouts[read_timeout] = timeout
         return timeout
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
+import time
 
 import pytest
+from rawserver import RawServer, reply
 from test_signatures import METHODS, params
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
-from pycolonies_fast.errors import ServerError, TransportError
+from pycolonies_fast.errors import RequestTimeoutError, ServerError, TransportError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
 from tests.helpers import unique
@@ -276,3 +278,17 @@ def test_a_bug_is_not_disguised_as_a_network_failure(run, aclient, colony, execu
             assert not isinstance(raised.value, TransportError)
 
     run(scenario())
+
+
+def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(run):
+    server = RawServer([("trickle", 0.2, reply(b"x" * 20))])
+
+    async def scenario():
+        async with AsyncColonies("127.0.0.1", server.port, timeout=0.6, connect_timeout=0.4) as c:
+            start = time.monotonic()
+            with pytest.raises(RequestTimeoutError):
+                await c.get_colony("dev", Crypto().prvkey())
+            return time.monotonic() - start
+
+    assert run(scenario()) < 2.0  # the whole call within connect + read timeouts
+    server.close()

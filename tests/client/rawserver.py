@@ -12,7 +12,8 @@ import time
 #: bytes = send them; list of bytes = send piece by piece; "close" = drop the connection without
 #: replying; ("sleep", seconds) = wait that long, then drop the connection; ("then-close", bytes) =
 #: send the bytes, then drop the connection (an idle keep-alive connection the server closed);
-#: ("delay", seconds, bytes) = wait, then send the bytes.
+#: ("delay", seconds, bytes) = wait, then send the bytes; ("trickle", seconds, bytes) = send the
+#: bytes one at a time, that long apart (until the client goes away).
 Action = bytes | list | str | tuple
 
 
@@ -75,6 +76,14 @@ class RawServer:
                 if isinstance(action, tuple) and action[0] == "delay":
                     time.sleep(action[1])
                     conn.sendall(action[2])
+                    continue
+                if isinstance(action, tuple) and action[0] == "trickle":
+                    try:
+                        for index in range(len(action[2])):
+                            conn.sendall(action[2][index : index + 1])
+                            time.sleep(action[1])
+                    except OSError:
+                        return  # the client gave up
                     continue
                 if isinstance(action, tuple) and action[0] == "then-close":
                     conn.sendall(action[1])

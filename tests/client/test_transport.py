@@ -104,11 +104,34 @@ def test_content_length_reply_split_anywhere(body, cuts):
         b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX0\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Length: 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
+        b"HTTP/1.1 200 OK\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n",
+        b"HTTP/1.1 " + b"2" * 5000 + b" OK\r\n\r\n",
+        b"HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
+        *(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + b"\r\nabc\r\n0\r\n\r\n"
+          for size in (b"-2", b"0x3", b"+3", b"1_0")),
     ],
 )
 def test_malformed_replies_raise_reply_error(wire):
     with pytest.raises(ReplyError):
         _read_response(recv_from([wire]))
+
+
+def test_connection_close_holds_whatever_follows_it():
+    wire = reply(b"ok", 200, b"Connection: close\r\nConnection: keep-alive\r\n")
+    assert _read_response(recv_from([wire]))[2] is False
+
+
+@pytest.mark.parametrize("status", [204, 304])
+def test_bodiless_replies_end_at_their_head(status):
+    pieces = [b"HTTP/1.1 %d Nothing\r\nServer: x\r\n\r\n" % status]
+
+    def recv(size):
+        assert pieces, "read past a reply that has no body"
+        return pieces.pop(0)
+
+    assert _read_response(recv) == (status, b"", True)
 
 
 def test_truncated_reply_is_a_transport_failure():
@@ -191,6 +214,15 @@ def test_read_timeout_is_honoured(server):
         t.post(BODY, idempotent=True)
     assert time.monotonic() - start < 2
     assert len(srv.requests) == 1  # a timeout is never retried
+
+
+def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(server):
+    srv = server([("trickle", 0.2, reply(b"x" * 20))])  # a byte every 0.2 s: 14 s for the whole reply
+    t = Transport("127.0.0.1", srv.port, read_timeout=0.6)
+    start = time.monotonic()
+    with pytest.raises(RequestTimeoutError):
+        t.post(BODY)
+    assert time.monotonic() - start < 1.5
 
 
 def test_per_call_read_timeout_overrides_default(server):
