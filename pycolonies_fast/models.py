@@ -216,6 +216,6 @@ class File(BaseModel):
 
     @field_validator("label")
     @classmethod
-    def normalise_label(cls, label: str) -> str:
-        """`a/b/` -> `/a/b`, `///x` -> `/x`, `` -> `/` (same rule as upstream)."""
+    def ensure_single_slash(cls, label: str) -> str:
+        """`a/b/` -> `/a/b`, `///x` -> `/x`, `` -> `/` (upstream's rule, under upstream's name)."""
         return "/" + label.strip("/")

@@ -90,6 +90,7 @@ def test_model_file_label_normalised(label):
     file = File(fileid="", colonyname="c", label=label, name="n", size=1, sequencenr=1, checksum="",
                 checksumalg="", ref=Reference(protocol="s3", s3object=s3))
     assert file.label == "/filelabel"
+    assert File.ensure_single_slash(label) == "/filelabel"  # the validator under upstream's name
 
 
 @pytest.mark.parametrize("method", ["download_file", "download_data"])
