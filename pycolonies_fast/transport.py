@@ -20,6 +20,7 @@ attempts failed too; the client sets it to 0 and lets its failover (failover.py)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -35,6 +36,7 @@ from urllib3.exceptions import (
     ConnectTimeoutError as Urllib3ConnectTimeoutError,
 )
 from urllib3.exceptions import (
+    LocationValueError,
     NameResolutionError,
     NewConnectionError,
 )
@@ -81,29 +83,39 @@ class Transport:
         self.retries = retries
         self.connect_retries = retries if connect_retries is None else connect_retries
         self.backoff = backoff
-        timeout = Timeout(connect=connect_timeout, read=read_timeout)
-        # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
-        if tls:
-            cafile, capath = ca_locations(ca_bundle)
-            self._pool: HTTPConnectionPool = HTTPSConnectionPool(
-                host, int(port), timeout=timeout, retries=False,
-                cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
-                assert_hostname=None if verify else False,
-                ca_certs=cafile,
-                ca_cert_dir=capath,
-            )
-        else:
-            self._pool = HTTPConnectionPool(host, int(port), timeout=timeout, retries=False)
         self._idle: list[HTTPConnection] = []
         self._maxsize = maxsize
         self._where = f"{host}:{port}"
-        host_header = f"[{host}]" if ":" in host and not host.startswith("[") else host
-        self._head = (
-            b"POST /api HTTP/1.1\r\nHost: " + f"{host_header}:{port}".encode("idna")
-            + b"\r\nUser-Agent: " + _USER_AGENT
-            + b"\r\nContent-Type: application/json\r\nAccept-Encoding: identity\r\nContent-Length: "
-        )
+        timeout = Timeout(connect=connect_timeout, read=read_timeout)
+        try:
+            # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
+            if tls:
+                cafile, capath = ca_locations(ca_bundle)
+                self._pool: HTTPConnectionPool | _NoServer = HTTPSConnectionPool(
+                    host, int(port), timeout=timeout, retries=False,
+                    cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
+                    assert_hostname=None if verify else False,
+                    ca_certs=cafile,
+                    ca_cert_dir=capath,
+                )
+            else:
+                self._pool = HTTPConnectionPool(host, int(port), timeout=timeout, retries=False)
+            host_header = f"[{host}]" if ":" in host and not host.startswith("[") else host
+            self._head = (
+                b"POST /api HTTP/1.1\r\nHost: " + f"{host_header}:{port}".encode("idna")
+                + b"\r\nUser-Agent: " + _USER_AGENT
+                + b"\r\nContent-Type: application/json\r\nAccept-Encoding: identity\r\nContent-Length: "
+            )
+        except (LocationValueError, TypeError, ValueError, UnicodeError) as exc:
+            # As upstream: a client with an unusable address is made; each call fails, as a connection error.
+            self._pool = _NoServer(f"Invalid server address {self._where!r}: {exc}")
+            self._head = b""
         _open_transports.add(self)
+
+    def __del__(self) -> None:
+        """A client dropped without ``close_connections()`` closes its idle sockets (no ResourceWarning)."""
+        with contextlib.suppress(Exception):
+            self.close()
 
     def post(
         self, body: bytes, *, read_timeout: float | None = _UNSET, idempotent: bool = False
@@ -224,6 +236,16 @@ def _forget_connections_of_parent() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_connections_of_parent)
+
+
+class _NoServer:
+    """The pool of a transport whose address cannot be used: making a connection raises ConnectError."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+    def _new_conn(self) -> HTTPConnection:
+        raise ConnectError(self.reason)
 
 
 class _Retry(Exception):

@@ -43,8 +43,8 @@ class AsyncTransport:
         retries: int = 2,
     ) -> None:
         scheme = "https" if tls else "http"
-        self.urls = [URL(f"{scheme}://{_bracketed(host)}:{port}/api") for host, port in endpoints]
         self.where = [f"{host}:{port}" for host, port in endpoints]
+        self.urls = [_url(f"{scheme}://{_bracketed(host)}:{port}/api") for host, port in endpoints]
         self.connect_timeout = connect_timeout
         self._ssl: ssl.SSLContext | bool = False
         if tls:
@@ -109,11 +109,14 @@ class AsyncTransport:
         self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool = False
     ) -> tuple[int, bytes]:
         """POST ``body`` to endpoint number ``endpoint``; ``(http_status, reply_body)``."""
+        url = self.urls[endpoint]
+        if isinstance(url, str):  # as upstream: a client with an unusable address fails each call
+            raise ConnectError(f"Invalid server address {self.where[endpoint]!r}: {url}")
         attempt = 0
         while True:
             try:
                 async with self.session().post(
-                    self.urls[endpoint], data=body, headers=_HEADERS, timeout=self.timeout(read_timeout)
+                    url, data=body, headers=_HEADERS, timeout=self.timeout(read_timeout)
                 ) as response:
                     return response.status, await response.read()
             except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
@@ -151,7 +154,15 @@ def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | N
 
 
 def _bracketed(host: str) -> str:
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"[{host}]" if isinstance(host, str) and ":" in host and not host.startswith("[") else host
+
+
+def _url(text: str) -> URL | str:
+    """The endpoint's URL, or why it is unusable (an empty host, a port that is not a number)."""
+    try:
+        return URL(text)
+    except (ValueError, TypeError) as exc:
+        return str(exc)
 
 
 def _classify(exc: Exception, where: str, read_timeout: float | None) -> Exception:

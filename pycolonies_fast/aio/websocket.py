@@ -127,7 +127,11 @@ class AsyncWebsocketMixin(AsyncClientBase):
         error: Exception | None = None
         for step in range(len(self.endpoints)):
             index = (first + step) % len(self.endpoints)
-            url = str(transport.urls[index].with_path("/pubsub")).replace("http", "ws", 1)
+            api = transport.urls[index]
+            if isinstance(api, str):  # an unusable address (see AsyncTransport)
+                error = ConnectError(f"Invalid server address {transport.where[index]!r}: {api}")
+                continue
+            url = str(api.with_path("/pubsub")).replace("http", "ws", 1)
             try:
                 connecting = _connect(transport.ws_session(), url, transport.ssl)
                 return await asyncio.wait_for(connecting, self.connect_timeout)

@@ -38,17 +38,17 @@ def colonies_client(native_crypto: bool = False) -> tuple[Colonies, str | None, 
     """
     host = os.getenv("COLONIES_SERVER_HOST")
     port = os.getenv("COLONIES_SERVER_PORT")
-    if host is None:
-        raise TypeError("COLONIES_SERVER_HOST is not set: colonies_client() needs the server host")
-    if port is None:
+    if port is None:  # checked in upstream's order: the port first
         raise TypeError("COLONIES_SERVER_PORT is not set: colonies_client() needs the server port")
-    tls = os.getenv("COLONIES_SERVER_TLS")
-    if tls is None:
-        tls = os.getenv("COLONIES_TLS")
     try:
         port_number = int(port)
     except ValueError:
         raise ValueError(f"COLONIES_SERVER_PORT must be a port number, not {port!r}") from None
+    if host is None:
+        raise TypeError("COLONIES_SERVER_HOST is not set: colonies_client() needs the server host")
+    tls = os.getenv("COLONIES_SERVER_TLS")
+    if tls is None:
+        tls = os.getenv("COLONIES_TLS")
     client = Colonies(host, port_number, tls == "true", native_crypto=native_crypto)
     return (
         client,

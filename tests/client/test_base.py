@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import copy
+import gc
 import multiprocessing
 import operator
 import pickle
@@ -14,6 +15,7 @@ import socket
 import ssl
 import subprocess
 import time
+import warnings
 
 import pytest
 from rawserver import RawServer, reply
@@ -114,6 +116,41 @@ def test_colonies_client_without_host_is_a_clear_type_error(env):
     env.delenv("COLONIES_SERVER_HOST")
     with pytest.raises(TypeError, match="COLONIES_SERVER_HOST"):
         colonies_client()
+
+
+def test_colonies_client_checks_the_port_first_as_upstream(env):
+    env.delenv("COLONIES_SERVER_HOST")
+    env.setenv("COLONIES_SERVER_PORT", "abc")
+    with pytest.raises(ValueError, match="COLONIES_SERVER_PORT"):
+        colonies_client()
+
+
+@pytest.mark.parametrize(("host", "port"), [("", 50080), ("127.0.0.1 ", 50080), ("127.0.0.1", None)])
+def test_an_unusable_address_makes_a_client_whose_calls_fail_as_upstream(env, host, port):
+    c = Colonies(host, port)
+    assert c.url == f"http://{host}:{port}/api"
+    with pytest.raises(ColoniesConnectionError, match="Invalid server address"):
+        c.get_colony("dev", KEY)
+    if port is not None:
+        env.setenv("COLONIES_SERVER_HOST", host)
+        assert colonies_client()[0].host == host
+
+    async def the_async_client():
+        async with AsyncColonies(host, port) as ac:
+            with pytest.raises(ColoniesConnectionError):  # "Invalid server address", or not resolvable
+                await ac.get_colony("dev", KEY)
+
+    asyncio.run(the_async_client())
+
+
+def test_a_dropped_client_leaves_no_unclosed_socket(client, executor, dev_server):
+    dropped = Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
+    dropped.get_colony(executor.colony, executor.prvkey)  # one keep-alive connection now waits, idle
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del dropped
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 # --- errors and timeouts ----------------------------------------------------------------------
