@@ -8,6 +8,7 @@ opt-in because ``crypto`` is a generic name: while installed it shadows any othe
 Run an unchanged upstream script with the aliases in place::
 
     python -m pycolonies_fast.compat my_script.py [args...]
+    python -m pycolonies_fast.compat -m unittest discover [args...]   (or -c CODE)
 
 Processes the script starts get the names too, as they did when upstream installed them: a
 folder of one-line modules named like upstream's (``_upstream_names/``) goes on ``sys.path``,
@@ -24,7 +25,7 @@ import sys
 import threading
 from types import ModuleType
 
-__all__ = ["ALIASES", "alias_on_import", "install", "uninstall", "installed", "run_script"]
+__all__ = ["ALIASES", "alias_on_import", "install", "installed", "run_code", "run_module", "run_script", "uninstall"]
 
 #: Upstream module name -> the pycolonies_fast module that stands in for it.
 ALIASES = {
@@ -100,24 +101,58 @@ def run_script(path: str, argv: list[str] | None = None) -> None:
     """Run an upstream-style script as ``__main__`` with every alias installed, also in the
     processes it starts.
 
-    Like ``python script.py``: ``sys.argv`` is the script and ``argv``, and the script's folder
-    comes first on ``sys.path`` (so its sibling modules import).
+    Like ``python script.py``: ``sys.argv`` is the script and ``argv``, ``__file__`` is its
+    absolute path, and the script's folder comes first on ``sys.path`` (so its sibling modules import).
     """
-    install()
+    _prepare(os.path.dirname(os.path.abspath(path)))
     sys.argv = [path, *(argv or [])]
-    sys.path[:0] = [os.path.dirname(os.path.abspath(path)), UPSTREAM_NAMES_DIR]
+    runpy.run_path(os.path.abspath(path), run_name="__main__")
+
+
+def run_module(module: str, argv: list[str] | None = None) -> None:
+    """Like ``python -m module args...`` (say ``-m unittest``), with every alias installed."""
+    _prepare(os.getcwd())
+    sys.argv = [module, *(argv or [])]
+    runpy.run_module(module, run_name="__main__", alter_sys=True)
+
+
+def run_code(code: str, argv: list[str] | None = None) -> None:
+    """Like ``python -c code args...``, with every alias installed."""
+    _prepare(os.getcwd())
+    sys.argv = ["-c", *(argv or [])]
+    main = ModuleType("__main__")
+    sys.modules["__main__"] = main
+    exec(compile(code, "<string>", "exec"), main.__dict__)  # noqa: S102 - running the caller's own code, as python -c
+
+
+def _prepare(first_on_path: str) -> None:
+    """Install the aliases; put ``first_on_path`` and the stand-ins on ``sys.path`` and the stand-ins
+    on ``PYTHONPATH`` (for the processes the code starts)."""
+    install()
+    sys.path[:0] = [first_on_path, UPSTREAM_NAMES_DIR]
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [UPSTREAM_NAMES_DIR, os.environ.get("PYTHONPATH")]))
-    runpy.run_path(path, run_name="__main__")
+
+
+_USAGE = "usage: python -m pycolonies_fast.compat (SCRIPT.py | -m MODULE | -c CODE) [ARGS...]"
 
 
 def _main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] in ("-h", "--help"):
-        print("usage: python -m pycolonies_fast.compat SCRIPT.py [ARGS...]", file=sys.stderr)
+    args = sys.argv[1:]
+    if not args or args[0] in ("-h", "--help") or (args[0] in ("-m", "-c") and len(args) < 2):
+        print(_USAGE, file=sys.stderr)
         return 2
+    # ``-m`` put the working directory first on sys.path; ``python script.py`` would not have it.
+    if sys.path and sys.path[0] in ("", os.getcwd()):
+        del sys.path[0]
     # Use the importable module (not this __main__ copy), so install() state lives in one place.
-    from pycolonies_fast.compat import run_script as run
+    from pycolonies_fast import compat as importable
 
-    run(sys.argv[1], sys.argv[2:])
+    if args[0] == "-m":
+        importable.run_module(args[1], args[2:])
+    elif args[0] == "-c":
+        importable.run_code(args[1], args[2:])
+    else:
+        importable.run_script(args[0], args[1:])
     return 0
 
 

@@ -135,6 +135,38 @@ def test_run_script_as_a_module(tmp_path):
     assert done.stdout.split() == ["__main__", "['a',", "'b']", "7", "64", "f"]
 
 
+def test_run_script_as_python_would_run_it(tmp_path):
+    folder, elsewhere = tmp_path / "app", tmp_path / "cwd"
+    folder.mkdir()
+    elsewhere.mkdir()
+    (folder / "config.json").write_text('{"ok": 1}')
+    (elsewhere / "only_in_cwd.py").write_text("")
+    (folder / "app.py").write_text(
+        "import json, os\nfrom crypto import Crypto\nos.chdir('/')\n"
+        "print(os.path.isabs(__file__), json.load(open(os.path.join(os.path.dirname(__file__), 'config.json'))))\n"
+        "try:\n    import only_in_cwd\n    print('cwd on path')\nexcept ImportError:\n    print('cwd not on path')\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast.compat", "../app/app.py"],
+                          cwd=elsewhere, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["True {'ok': 1}", "cwd not on path"]
+
+
+def test_run_a_module_or_code_like_python_m_and_c(tmp_path):
+    (tmp_path / "upstream_tests.py").write_text(
+        "import sys, unittest\nfrom crypto import Crypto\n"
+        "class T(unittest.TestCase):\n    def test_key(self):\n        self.assertEqual(len(Crypto().prvkey()), 64)\n"
+    )
+    tests = subprocess.run([sys.executable, "-m", "pycolonies_fast.compat", "-m", "unittest", "upstream_tests", "-v"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert tests.returncode == 0 and "test_key" in tests.stderr and "OK" in tests.stderr, tests.stderr
+    code = "import sys; from pycolonies import func_spec; print(sys.argv, func_spec('f', [], 'c', 't').funcname)"
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast.compat", "-c", code, "x"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "['-c', 'x'] f"
+
+
 CHILDREN_SCRIPT = """
 import concurrent.futures, multiprocessing, subprocess, sys
 from crypto import Crypto
