@@ -8,15 +8,24 @@ points that are not on the curve. ``compat.install()`` makes ``import crypto`` l
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import hmac
-from collections.abc import Callable
-from typing import Any
+import os
+from typing import Any, Callable, Tuple  # noqa: UP035 - upstream's spellings, re-exported
 
 from .crypto import Crypto, generate_key, id_of
 from .crypto import sign as _compiled_sign
 
+# With the names upstream's module imported for itself, so that ``from crypto import *`` gives what it gave.
 __all__ = [
+    "Any",
+    "Callable",
+    "Tuple",
+    "ctypes",
+    "hashlib",
+    "hmac",
+    "os",
     "Crypto",
     "genkey",
     "sign",

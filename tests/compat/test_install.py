@@ -93,6 +93,14 @@ def test_a_star_import_of_model_gives_upstreams_names(compat_names):
     assert namespace["Process"] is pycolonies_fast.Process
 
 
+def test_a_star_import_of_crypto_gives_upstreams_names(compat_names):
+    namespace: dict[str, object] = {}
+    exec("from crypto import *", namespace)  # noqa: S102 - the star import under test
+    upstream_imports = {"ctypes", "os", "hashlib", "hmac", "Any", "Callable", "Tuple"}
+    assert upstream_imports | {"Crypto", "genkey", "jacobian_add", "N", "G"} <= set(namespace)
+    assert namespace["hashlib"].sha256(b"").hexdigest()[:8] == "e3b0c442"
+
+
 def test_install_is_idempotent_and_uninstall_restores(compat_names):
     assert compat.install() == {}
     assert set(compat.installed()) == set(compat.ALIASES)
