@@ -26,11 +26,13 @@ import re
 import socket
 import ssl
 import time
+import urllib.parse
+import urllib.request
 import weakref
 from collections.abc import Callable
 from typing import Any, cast
 
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
 from urllib3.connection import HTTPConnection
 from urllib3.exceptions import (
     ConnectTimeoutError as Urllib3ConnectTimeoutError,
@@ -40,7 +42,7 @@ from urllib3.exceptions import (
     NameResolutionError,
     NewConnectionError,
 )
-from urllib3.util import Timeout
+from urllib3.util import Timeout, make_headers, parse_url
 from urllib3.util.wait import wait_for_read
 
 from .errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
@@ -87,23 +89,32 @@ class Transport:
         self._maxsize = maxsize
         self._where = f"{host}:{port}"
         timeout = Timeout(connect=connect_timeout, read=read_timeout)
+        self._tunnel: tuple[str, int, dict[str, str]] | None = None  # CONNECT through a proxy: host, port, headers
         try:
             # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
+            scheme, host_header = ("https" if tls else "http"), _bracketed(host) + f":{port}"
+            pool_options: dict[str, Any] = {"timeout": timeout, "retries": False}
             if tls:
                 cafile, capath = ca_locations(ca_bundle)
-                self._pool: HTTPConnectionPool | _NoServer = HTTPSConnectionPool(
-                    host, int(port), timeout=timeout, retries=False,
-                    cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
-                    assert_hostname=None if verify else False,
-                    ca_certs=cafile,
-                    ca_cert_dir=capath,
-                )
-            else:
-                self._pool = HTTPConnectionPool(host, int(port), timeout=timeout, retries=False)
-            host_header = f"[{host}]" if ":" in host and not host.startswith("[") else host
+                pool_options.update(cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
+                                    assert_hostname=None if verify else False, ca_certs=cafile, ca_cert_dir=capath)
+            target, proxy_lines = "/api", b""
+            proxy = proxy_from_environment(scheme, host, int(port))
+            if proxy is None:
+                pool_class = HTTPSConnectionPool if tls else HTTPConnectionPool
+                self._pool: HTTPConnectionPool | _NoServer = pool_class(host, int(port), **pool_options)
+            else:  # as upstream's requests did: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY unless NO_PROXY says otherwise
+                proxy_headers = _proxy_auth_headers(proxy)
+                self._pool = ProxyManager(proxy, proxy_headers=proxy_headers, **pool_options).connection_from_host(
+                    host, int(port), scheme)
+                if tls:  # a CONNECT tunnel, then TLS with the server itself
+                    self._tunnel = (host, int(port), proxy_headers)
+                else:  # the proxy gets the absolute URL
+                    target = f"http://{host_header}/api"
+                    proxy_lines = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in proxy_headers.items())
             self._head = (
-                b"POST /api HTTP/1.1\r\nHost: " + f"{host_header}:{port}".encode("idna")
-                + b"\r\nUser-Agent: " + _USER_AGENT
+                b"POST " + target.encode("idna") + b" HTTP/1.1\r\nHost: " + host_header.encode("idna")
+                + b"\r\n" + proxy_lines + b"User-Agent: " + _USER_AGENT
                 + b"\r\nContent-Type: application/json\r\nAccept-Encoding: identity\r\nContent-Length: "
             )
         except (LocationValueError, TypeError, ValueError, UnicodeError) as exc:
@@ -172,6 +183,9 @@ class Transport:
         stage = "connect"
         try:
             if not reused:
+                if self._tunnel is not None:
+                    host, port, headers = self._tunnel
+                    conn.set_tunnel(host, port, headers=headers)
                 conn.connect()
             sock = cast(socket.socket, conn.sock)
             if sock.gettimeout() != read_timeout:
@@ -236,6 +250,27 @@ def _forget_connections_of_parent() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_connections_of_parent)
+
+
+def proxy_from_environment(scheme: str, host: str, port: int) -> str | None:
+    """The proxy URL for ``scheme://host:port`` from the environment, as requests (upstream) chose it:
+    ``<scheme>_proxy`` else ``all_proxy`` (either case), none for hosts that ``no_proxy`` lists."""
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass_environment(f"{host}:{port}", proxies):  # type: ignore[attr-defined]
+        return None
+    return proxy if "://" in proxy else "http://" + proxy
+
+
+def _proxy_auth_headers(proxy: str) -> dict[str, str]:
+    """``Proxy-Authorization`` for a proxy URL that carries ``user:password@``."""
+    auth = parse_url(proxy).auth
+    return make_headers(proxy_basic_auth=urllib.parse.unquote(auth)) if auth else {}
+
+
+def _bracketed(host: str) -> str:
+    """An IPv6 literal in brackets, as URLs and Host headers want it."""
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
 class _NoServer:

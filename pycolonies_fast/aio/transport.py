@@ -70,8 +70,8 @@ class AsyncTransport:
         self._follow_running_loop()
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=self._ssl)
-            self._session = aiohttp.ClientSession(
-                connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
+            self._session = aiohttp.ClientSession(  # trust_env: proxies from the environment, as requests did
+                connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
         return self._session
 
     def ws_session(self) -> aiohttp.ClientSession:
@@ -79,7 +79,8 @@ class AsyncTransport:
         self._follow_running_loop()
         if self._ws_session is None or self._ws_session.closed:
             connector = aiohttp.TCPConnector(limit=0, ssl=self._ssl)
-            self._ws_session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+            self._ws_session = aiohttp.ClientSession(
+                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
         return self._ws_session
 
     def _follow_running_loop(self) -> None:
