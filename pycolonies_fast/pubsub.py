@@ -29,6 +29,12 @@ from .transport import ca_locations
 __all__ = [
     "FINAL_STATES",
     "WaitTimeoutError",
+    "WebsocketClosedError",
+    "WebsocketConnectError",
+    "WebsocketConnectTimeoutError",
+    "WebsocketHandshakeError",
+    "WebsocketLostError",
+    "WebsocketRefusedError",
     "channel_batch",
     "channel_subscription",
     "channel_timeouts",
@@ -66,6 +72,64 @@ class WaitTimeoutError(RequestTimeoutError, WebSocketConnectionClosedException):
     A ColoniesConnectionError (via RequestTimeoutError) for new code, and also the
     `websocket.WebSocketConnectionClosedException` that upstream's `wait()` raised on timeout.
     """
+
+
+# Websocket failures are our typed errors and, as well, the exceptions upstream's websocket-client
+# calls let through, so that code which caught those around wait() or subscribe_channel() still does.
+
+
+class WebsocketConnectError(ConnectError, OSError):
+    """Opening the websocket failed at the network (an ``OSError``, as upstream raised)."""
+
+
+class WebsocketRefusedError(WebsocketConnectError, ConnectionRefusedError):
+    """The server refused the websocket's connection (``ConnectionRefusedError``, as upstream raised)."""
+
+
+class WebsocketConnectTimeoutError(ConnectTimeoutError, WebSocketTimeoutException):
+    """Opening the websocket timed out (websocket-client's ``WebSocketTimeoutException``, as upstream raised)."""
+
+
+class WebsocketHandshakeError(ConnectError, websocket.WebSocketBadStatusException):
+    """The server answered the upgrade with an HTTP error (websocket-client's ``WebSocketBadStatusException``)."""
+
+    def __init__(self, message: str, status_code: int, resp_headers: dict[str, str] | None = None) -> None:
+        Exception.__init__(self, message)
+        self.status_code = status_code
+        self.status_message = None
+        self.resp_headers = resp_headers
+        self.resp_body = None
+
+
+class WebsocketClosedError(TransportError, WebSocketConnectionClosedException):
+    """The server closed the websocket early (websocket-client's ``WebSocketConnectionClosedException``)."""
+
+
+class WebsocketLostError(TransportError, ConnectionError):
+    """The websocket connection broke, say a reset (a ``ConnectionError``, as upstream raised)."""
+
+
+def _connect_error(url: str, exc: BaseException) -> ConnectError:
+    """The typed error for a websocket that could not be opened, of the kind ``exc`` was."""
+    message = f"Failed to open websocket {url}: {exc}"
+    if isinstance(exc, (WebSocketTimeoutException, TimeoutError)):
+        return WebsocketConnectTimeoutError(f"Timed out connecting to {url}")
+    if isinstance(exc, ConnectionRefusedError):
+        return WebsocketRefusedError(message)
+    if isinstance(exc, OSError):
+        return WebsocketConnectError(message)
+    if isinstance(exc, websocket.WebSocketBadStatusException):
+        return WebsocketHandshakeError(message, exc.status_code, exc.resp_headers)
+    return ConnectError(message)
+
+
+def _lost_error(message: str, exc: BaseException) -> TransportError:
+    """The typed error for a websocket that broke after it was opened, of the kind ``exc`` was."""
+    if isinstance(exc, WebSocketConnectionClosedException):
+        return WebsocketClosedError(message)
+    if isinstance(exc, OSError):
+        return WebsocketLostError(message)
+    return TransportError(message)
 
 
 def process_subscriptions(process: Any, seconds: int) -> list[dict[str, Any]]:
@@ -151,7 +215,7 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
             for msg in msgs:
                 ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
         except (websocket.WebSocketException, OSError) as exc:
-            raise TransportError(f"Websocket lost while subscribing: {exc}") from exc
+            raise _lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
         yield ws
     finally:
         with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
@@ -169,7 +233,7 @@ def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
         except (WebSocketConnectionClosedException, WebSocketTimeoutException, TimeoutError):
             return
         except OSError as exc:
-            raise TransportError(f"Websocket lost during the subscription: {exc}") from exc
+            raise WebsocketLostError(f"Websocket lost during the subscription: {exc}") from exc
         except websocket.WebSocketException as exc:
             raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
         if opcode == ABNF.OPCODE_CLOSE:
@@ -190,11 +254,8 @@ def _connect(client: Any) -> websocket.WebSocket:
             return websocket.create_connection(
                 url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
             )
-        except (WebSocketTimeoutException, TimeoutError) as exc:
-            error = ConnectTimeoutError(f"Timed out connecting to {url}")
-            error.__cause__ = exc
         except (websocket.WebSocketException, OSError) as exc:
-            error = ConnectError(f"Failed to open websocket {url}: {exc}")
+            error = _connect_error(url, exc)
             error.__cause__ = exc
     assert error is not None
     raise error
@@ -314,9 +375,9 @@ def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
     except WebSocketTimeoutException as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     except (WebSocketConnectionClosedException, OSError) as exc:
-        raise TransportError(f"Channel subscription connection closed by the server: {exc}") from exc
+        raise _lost_error(f"Channel subscription connection closed by the server: {exc}", exc) from exc
     except websocket.WebSocketException as exc:
         raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
     if opcode == ABNF.OPCODE_CLOSE:
-        raise TransportError("Channel subscription connection closed by the server")
+        raise WebsocketClosedError("Channel subscription connection closed by the server")
     return data

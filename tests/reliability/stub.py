@@ -63,11 +63,12 @@ def ws_frame(opcode: int, payload: bytes, rsv: int = 0) -> bytes:
 
 
 def websocket(
-    requests: list[bytes], then: bytes | None, *, read_first: bool = False
+    requests: list[bytes], then: bytes | None, *, read_first: bool = False, hang_up: bool = False
 ) -> Callable[[socket.socket], None]:
     """Accept the websocket upgrade of the request just read (the last of ``requests``); then read
-    the client's first frame and send ``then`` (and read on until the client closes). With None,
-    reset the connection instead: at once, or after the client's first frame if ``read_first``."""
+    the client's first frame and send ``then`` (and read on until the client closes, or with
+    ``hang_up`` close at once, without a close frame). With None, reset the connection instead:
+    at once, or after the client's first frame if ``read_first``."""
 
     def act(conn: socket.socket) -> None:
         head = requests[-1].split(b"\r\n")
@@ -81,6 +82,8 @@ def websocket(
             conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close = reset
             return
         conn.sendall(then)
+        if hang_up:
+            return
         try:
             while conn.recv(65536):  # until the client closes
                 pass

@@ -7,6 +7,7 @@ import asyncio
 import time
 
 import pytest
+from websocket import WebSocketBadStatusException, WebSocketConnectionClosedException
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
@@ -119,3 +120,31 @@ def test_a_refused_websocket_is_a_connect_error_in_both_clients():
 
     with pytest.raises(ConnectError):
         asyncio.run(scenario())
+
+
+def test_websocket_failures_are_also_the_exceptions_upstream_let_through():
+    """Upstream's wait() and subscribe_channel() let websocket-client's and the socket's exceptions
+    through; ours are typed errors that are those exceptions too."""
+
+    def failure(stub: Stub | None) -> BaseException:
+        port = 1 if stub is None else stub.port  # 1: nothing listens, the connection is refused
+        with Colonies("127.0.0.1", port) as client, pytest.raises(Exception) as info:
+            client.subscribe_channel(PID, "chat", KEY, timeout=2)
+        return info.value
+
+    refused = failure(None)
+    assert isinstance(refused, ConnectError) and isinstance(refused, ConnectionRefusedError)
+    with Stub([http(b"404 page not found", 404)]) as stub:
+        not_upgraded = failure(stub)
+    assert isinstance(not_upgraded, ConnectError) and isinstance(not_upgraded, WebSocketBadStatusException)
+    assert not_upgraded.status_code == 404
+    hung_up = Stub([])
+    hung_up.actions = [websocket(hung_up.requests, b"", hang_up=True)]
+    with hung_up:
+        closed = failure(hung_up)
+    assert isinstance(closed, TransportError) and isinstance(closed, WebSocketConnectionClosedException)
+    reset = Stub([])
+    reset.actions = [websocket(reset.requests, RESET, read_first=True)]
+    with reset:
+        lost = failure(reset)
+    assert isinstance(lost, TransportError) and isinstance(lost, (ConnectionError, WebSocketConnectionClosedException))
