@@ -7,7 +7,9 @@ one signed-RPC path, and ``_drive``, which runs a method's steps (client/_steps.
 
 from __future__ import annotations
 
+import functools
 import os
+import ssl
 import time
 from collections.abc import Sequence
 from types import TracebackType
@@ -132,8 +134,24 @@ def _new_client(cls: type[ClientCore], args: tuple[Any, ...], options: dict[str,
 
 
 def _ca_bundle_from_environment() -> str | None:
-    """The CA bundle requests (and so upstream pycolonies) takes from the environment."""
-    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or None
+    """The CA bundle requests (and so upstream pycolonies) takes from the environment; without one,
+    certifi's bundle (requests' own) where the system has no CA store, else the system's store."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or _certifi_without_system_store()
+
+
+@functools.cache
+def _certifi_without_system_store() -> str | None:
+    """certifi's CA bundle, if it is installed and OpenSSL has no CA file or folder to trust (a minimal
+    image, python.org's macOS build): there requests (upstream) trusted certifi's CAs and we'd trust none."""
+    paths = ssl.get_default_verify_paths()
+    if (paths.cafile and os.path.isfile(paths.cafile)) or (paths.capath and os.path.isdir(paths.capath)
+                                                           and os.listdir(paths.capath)):
+        return None
+    try:
+        import certifi
+    except ImportError:
+        return None
+    return str(certifi.where())
 
 
 class ClientBase(ClientCore):

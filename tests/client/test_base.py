@@ -9,6 +9,7 @@ import copy
 import gc
 import multiprocessing
 import operator
+import os
 import pickle
 import shutil
 import socket
@@ -270,6 +271,26 @@ def test_tls_trusts_the_ca_bundle_of_the_environment_as_upstream_did(tls_files, 
     assert Colonies("h", 1, tls=True, ca_bundle="/given.pem").ca_bundle == "/given.pem"  # an explicit one wins
     assert Colonies("h", 1, tls=True, verify=False).ca_bundle is None
     srv.close()
+
+
+def test_without_a_system_ca_store_certifis_bundle_is_trusted_as_requests_did(monkeypatch):
+    import certifi
+
+    from pycolonies_fast.client import _base
+
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    _base._certifi_without_system_store.cache_clear()
+    real_paths = ssl.get_default_verify_paths
+    monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: ssl.DefaultVerifyPaths(
+        None, None, "SSL_CERT_FILE", "/nonexistent/cert.pem", "SSL_CERT_DIR", "/nonexistent/certs"))
+    try:
+        assert Colonies("127.0.0.1", 1, tls=True).ca_bundle == certifi.where()
+    finally:
+        _base._certifi_without_system_store.cache_clear()
+        monkeypatch.setattr(ssl, "get_default_verify_paths", real_paths)
+    has_store = any(os.path.exists(p) for p in ssl.get_default_verify_paths()[:2] if p)
+    assert Colonies("127.0.0.1", 1, tls=True).ca_bundle is (None if has_store else certifi.where())
 
 
 def test_tls_without_verification(tls_files):
