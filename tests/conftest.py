@@ -9,6 +9,8 @@ session and left running afterwards. Tests that need the server request this fix
 from __future__ import annotations
 
 import shlex
+import shutil
+import ssl
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -156,3 +158,20 @@ def channel_process(client: Colonies, executor: Identity) -> Iterator[Process]:
     process = client.assign(executor.colony, 5, executor.prvkey)
     yield process
     client.close(process.processid, [], executor.prvkey)
+
+
+@pytest.fixture(scope="session")
+def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, ssl.SSLContext]:
+    """A self-signed certificate for 127.0.0.1: its PEM path, and a server context that presents it."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    folder = tmp_path_factory.mktemp("tls")
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return str(cert), context

@@ -8,6 +8,8 @@ from __future__ import annotations
 import socket
 import threading
 
+from tests.helpers import pipe
+
 
 class ForwardProxy:
     """``HTTP_PROXY=http://127.0.0.1:<port>``; ``heads`` holds each connection's first request head."""
@@ -54,19 +56,5 @@ class ForwardProxy:
             host, _, port = target.split(b"/")[2].rpartition(b":")
             upstream = socket.create_connection((host.decode(), int(port)))
             upstream.sendall(data)
-        threading.Thread(target=_pipe, args=(upstream, conn), daemon=True).start()
-        _pipe(conn, upstream)
-
-
-def _pipe(source: socket.socket, sink: socket.socket) -> None:
-    try:
-        while data := source.recv(65536):
-            sink.sendall(data)
-    except OSError:
-        pass
-    finally:
-        for sock in (source, sink):
-            try:
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        threading.Thread(target=pipe, args=(upstream, conn), daemon=True).start()
+        pipe(conn, upstream)

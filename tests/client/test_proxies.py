@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import shutil
 import socket
-import ssl
-import subprocess
 
 import pytest
 from proxy import ForwardProxy
@@ -94,20 +91,11 @@ def test_a_dead_proxy_is_a_connection_error(proxy_env):
     server.close()
 
 
-def test_https_tunnels_through_the_proxy(proxy_env, proxy, tmp_path):
-    if shutil.which("openssl") is None:
-        pytest.skip("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
-         "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+def test_https_tunnels_through_the_proxy(proxy_env, proxy, tls_files):
+    cert, context = tls_files
     server = RawServer([COLONY_REPLY, COLONY_REPLY], tls=context)
     proxy_env.setenv("HTTPS_PROXY", proxy.url)
-    client = Colonies("127.0.0.1", server.port, tls=True, ca_bundle=str(cert))
+    client = Colonies("127.0.0.1", server.port, tls=True, ca_bundle=cert)
     assert client.get_colony("dev", "11" * 32) == {"name": "dev"}
     assert client.get_colony("dev", "11" * 32) == {"name": "dev"}
     assert [head.split(b"\r\n")[0][:-9] for head in proxy.heads] == [b"CONNECT 127.0.0.1:%d" % server.port]
