@@ -24,7 +24,7 @@ from .client.channels import decode_entries
 from .codec import build_request, decode_envelope
 from .errors import ColoniesError, ConnectError, ConnectTimeoutError, RequestTimeoutError, TransportError
 from .models import Process
-from .transport import ca_locations
+from .transport import bracketed, ca_locations
 
 __all__ = [
     "FINAL_STATES",
@@ -181,9 +181,7 @@ def channel_batch(frame: bytes | str) -> list[dict[str, Any]] | None:
 
 def _ws_url(client: Any, host: str | None = None, port: int | None = None) -> str:
     """`ws[s]://host:port/pubsub` for the client's server, or the given endpoint (IPv6 hosts bracketed)."""
-    host = client.host if host is None else host
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
+    host = bracketed(client.host if host is None else host)
     return f"{'wss' if client.tls else 'ws'}://{host}:{client.port if port is None else port}/pubsub"
 
 

@@ -47,7 +47,7 @@ from urllib3.util.wait import wait_for_read
 
 from .errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
 
-__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport", "ca_locations"]
+__all__ = ["DEFAULT_CONNECT_TIMEOUT", "DEFAULT_READ_TIMEOUT", "Transport", "bracketed", "ca_locations"]
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
@@ -92,23 +92,24 @@ class Transport:
         self._tunnel: tuple[str, int, dict[str, str]] | None = None  # CONNECT through a proxy: host, port, headers
         try:
             # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
-            scheme, host_header = ("https" if tls else "http"), _bracketed(host) + f":{port}"
+            port_number = int(port)
+            scheme, host_header = ("https" if tls else "http"), bracketed(host) + f":{port}"
             pool_options: dict[str, Any] = {"timeout": timeout, "retries": False}
             if tls:
                 cafile, capath = ca_locations(ca_bundle)
                 pool_options.update(cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
                                     assert_hostname=None if verify else False, ca_certs=cafile, ca_cert_dir=capath)
             target, proxy_lines = "/api", b""
-            proxy = proxy_from_environment(scheme, host, int(port))
+            proxy = proxy_from_environment(scheme, host, port_number)
             if proxy is None:
                 pool_class = HTTPSConnectionPool if tls else HTTPConnectionPool
-                self._pool: HTTPConnectionPool | _NoServer = pool_class(host, int(port), **pool_options)
+                self._pool: HTTPConnectionPool | _NoServer = pool_class(host, port_number, **pool_options)
             else:  # as upstream's requests did: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY unless NO_PROXY says otherwise
                 proxy_headers = _proxy_auth_headers(proxy)
                 self._pool = ProxyManager(proxy, proxy_headers=proxy_headers, **pool_options).connection_from_host(
-                    host, int(port), scheme)
+                    host, port_number, scheme)
                 if tls:  # a CONNECT tunnel, then TLS with the server itself
-                    self._tunnel = (host, int(port), proxy_headers)
+                    self._tunnel = (host, port_number, proxy_headers)
                 else:  # the proxy gets the absolute URL
                     target = f"http://{host_header}/api"
                     proxy_lines = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in proxy_headers.items())
@@ -268,9 +269,9 @@ def _proxy_auth_headers(proxy: str) -> dict[str, str]:
     return make_headers(proxy_basic_auth=urllib.parse.unquote(auth)) if auth else {}
 
 
-def _bracketed(host: str) -> str:
-    """An IPv6 literal in brackets, as URLs and Host headers want it."""
-    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+def bracketed(host: str) -> str:
+    """An IPv6 literal in brackets, as URLs and Host headers want it (anything else as it is)."""
+    return f"[{host}]" if isinstance(host, str) and ":" in host and not host.startswith("[") else host
 
 
 class _NoServer:

@@ -85,16 +85,11 @@ def get_raw(client: Any, processid: str, prvkey: str) -> dict[str, Any]:
     return client._rpc({"msgtype": "getprocessmsg", "processid": processid}, prvkey)
 
 
-class Forwarder:
-    """A TCP forwarder 127.0.0.1:port -> target (``port`` 0: any free one, in ``.port``).
+class Listener:
+    """Accepts TCP connections on 127.0.0.1:port (``port`` 0: any free one, in ``.port``) and serves
+    each in a thread of its own with ``_serve(conn)``, which subclasses write."""
 
-    Started late, it stands in for a server coming back; with ``tls`` (a server-side context) it
-    terminates TLS in front of a plain server. Each connection gets its own upstream connection.
-    """
-
-    def __init__(self, port: int, target: tuple[str, int], tls: ssl.SSLContext | None = None) -> None:
-        self.target = target
-        self._tls = tls
+    def __init__(self, port: int = 0) -> None:
         self._server = socket.create_server(("127.0.0.1", port))
         self.port: int = self._server.getsockname()[1]
         self._closed = False
@@ -111,6 +106,22 @@ class Forwarder:
             except OSError:
                 return
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
+
+    def _serve(self, conn: socket.socket) -> None:
+        raise NotImplementedError
+
+
+class Forwarder(Listener):
+    """A TCP forwarder 127.0.0.1:port -> target.
+
+    Started late, it stands in for a server coming back; with ``tls`` (a server-side context) it
+    terminates TLS in front of a plain server. Each connection gets its own upstream connection.
+    """
+
+    def __init__(self, port: int, target: tuple[str, int], tls: ssl.SSLContext | None = None) -> None:
+        self.target = target
+        self._tls = tls
+        super().__init__(port)
 
     def _serve(self, conn: socket.socket) -> None:
         try:

@@ -21,7 +21,7 @@ import aiohttp
 from yarl import URL
 
 from ..errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
-from ..transport import ca_locations
+from ..transport import bracketed, ca_locations
 
 __all__ = ["AsyncTransport"]
 
@@ -44,7 +44,7 @@ class AsyncTransport:
     ) -> None:
         scheme = "https" if tls else "http"
         self.where = [f"{host}:{port}" for host, port in endpoints]
-        self.urls = [_url(f"{scheme}://{_bracketed(host)}:{port}/api") for host, port in endpoints]
+        self.urls = [_url(f"{scheme}://{bracketed(host)}:{port}/api") for host, port in endpoints]
         self.connect_timeout = connect_timeout
         self._ssl: ssl.SSLContext | bool = False
         if tls:
@@ -106,13 +106,19 @@ class AsyncTransport:
             self._timeouts[read_timeout] = timeout
         return timeout
 
+    def url(self, endpoint: int) -> URL:
+        """The ``/api`` URL of endpoint number ``endpoint``; as upstream, an unusable address (an empty
+        host, a port that is not a number) makes the client, and each call raises ConnectError."""
+        url = self.urls[endpoint]
+        if isinstance(url, str):
+            raise ConnectError(f"Invalid server address {self.where[endpoint]!r}: {url}")
+        return url
+
     async def post(
         self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool = False
     ) -> tuple[int, bytes]:
         """POST ``body`` to endpoint number ``endpoint``; ``(http_status, reply_body)``."""
-        url = self.urls[endpoint]
-        if isinstance(url, str):  # as upstream: a client with an unusable address fails each call
-            raise ConnectError(f"Invalid server address {self.where[endpoint]!r}: {url}")
+        url = self.url(endpoint)
         attempt = 0
         while True:
             try:
@@ -152,10 +158,6 @@ def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | N
     except StopIteration:
         return
     closing.close()  # it would wait for that loop: the close is already under way there
-
-
-def _bracketed(host: str) -> str:
-    return f"[{host}]" if isinstance(host, str) and ":" in host and not host.startswith("[") else host
 
 
 def _url(text: str) -> URL | str:

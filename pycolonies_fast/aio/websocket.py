@@ -127,9 +127,10 @@ class AsyncWebsocketMixin(AsyncClientBase):
         error: Exception | None = None
         for step in range(len(self.endpoints)):
             index = (first + step) % len(self.endpoints)
-            api = transport.urls[index]
-            if isinstance(api, str):  # an unusable address (see AsyncTransport)
-                error = ConnectError(f"Invalid server address {transport.where[index]!r}: {api}")
+            try:
+                api = transport.url(index)
+            except ConnectError as exc:  # an unusable address
+                error = exc
                 continue
             url = str(api.with_path("/pubsub")).replace("http", "ws", 1)
             try:

@@ -8,32 +8,19 @@ from __future__ import annotations
 import socket
 import threading
 
-from tests.helpers import pipe
+from tests.helpers import Listener, pipe
 
 
-class ForwardProxy:
+class ForwardProxy(Listener):
     """``HTTP_PROXY=http://127.0.0.1:<port>``; ``heads`` holds each connection's first request head."""
 
     def __init__(self) -> None:
         self.heads: list[bytes] = []
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self._listener.getsockname()[1]
-        threading.Thread(target=self._accept_loop, daemon=True).start()
+        super().__init__()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def close(self) -> None:
-        self._listener.close()
-
-    def _accept_loop(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
         data = b""
