@@ -5,6 +5,8 @@ Variants, each with a fresh executor type (so their processes never mix), in a c
              submit loop, then ``assign`` -> ``close`` per process
   ours       pycolonies_fast's ``Colonies``, the same two sequential loops
   runner-W   pycolonies_fast.executor.Executor with W worker threads sharing one client
+  go-W       with --go: the server's own Go client (bench/goclient), W goroutines sharing one
+             client, as a reference for what a compiled SDK reaches on the same machine
 The cycle is the minimal one, alike for all: no function announced with ``add_function``, each
 process closed with an empty output. ``--realistic`` announces the function for every variant
 (the server then updates function statistics on each close) and closes with output = args.
@@ -34,7 +36,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import upstream  # noqa: E402
+from bench import goref, upstream  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
 from pycolonies_fast.crypto import Crypto  # noqa: E402
 from pycolonies_fast.errors import TransportError  # noqa: E402
@@ -86,8 +88,9 @@ class Progress:
 class Bench:
     """One benchmark colony on one server, and the measurement of each variant in it."""
 
-    def __init__(self, env: dict[str, str], n: int, realistic: bool, progress: Progress) -> None:
-        self.n, self.realistic, self.progress = n, realistic, progress
+    def __init__(self, env: dict[str, str], n: int, realistic: bool, progress: Progress,
+                 go_binary: Path | None = None) -> None:
+        self.n, self.realistic, self.progress, self.go_binary = n, realistic, progress, go_binary
         self.host, self.port = env["COLONIES_SERVER_HOST"], int(env["COLONIES_SERVER_PORT"])
         self.tls = env.get("COLONIES_SERVER_TLS", env.get("COLONIES_TLS")) == "true"
         self.client = Colonies(self.host, self.port, self.tls)
@@ -118,6 +121,8 @@ class Bench:
     def measure(self, variant: str, label: str) -> dict[str, float]:
         """Submit N, then assign + close N with ``variant``; one run's numbers."""
         etype, name, key = self.executor()
+        if variant.startswith("go-"):
+            return self._measure_go(int(variant.split("-")[1]), etype, name, key, label)
         if variant == "upstream":
             pycolonies = upstream.load("pycolonies")
             client: Any = pycolonies.Colonies(self.host, self.port, self.tls)
@@ -138,10 +143,29 @@ class Bench:
             cycle_s, cycle_cpu = self._timed(f"{label}: assign+close", lambda tick: self._cycles(client, key, tick))
         if hasattr(client, "close_connections"):
             client.close_connections()
+        return self._numbers(submit_s, submit_cpu, cycle_s, cycle_cpu)
+
+    def _numbers(self, submit_s: float, submit_cpu: float, cycle_s: float, cycle_cpu: float) -> dict[str, float]:
+        """One run's rates and CPU per process from the two phases' wall and CPU seconds."""
         return {
             "submits_per_s": self.n / submit_s, "cycles_per_s": self.n / cycle_s,
             "cpu_ms_per_submit": submit_cpu / self.n * 1e3, "cpu_ms_per_cycle": cycle_cpu / self.n * 1e3,
         }
+
+    def _measure_go(self, workers: int, etype: str, name: str, key: str, label: str) -> dict[str, float]:
+        """The Go reference client's two phases; wall and CPU as the Go process measured them."""
+        assert self.go_binary is not None, "go-W variants need Bench(go_binary=goref.build())"
+        if self.realistic:
+            self.client.add_function(self.colony, name, "echo", key)
+        server = (self.host, self.port, self.tls)
+        numbers = []
+        for phase, count in (("submit", 1), ("cycles", workers)):
+            self.progress.show(f"{label}: {phase}")
+            numbers.append(goref.run_phase(self.go_binary, server, self.colony, etype, key, phase, self.n, count,
+                                           with_output=self.realistic, limit=self.limit))
+            self.progress.step()
+        (submit_s, submit_cpu), (cycle_s, cycle_cpu) = numbers
+        return self._numbers(submit_s, submit_cpu, cycle_s, cycle_cpu)
 
     def _timed(self, label: str, phase: Callable[[Callable[[int], None]], float | None]) -> tuple[float, float]:
         """Run one phase; (wall seconds, client CPU seconds). A phase may return its own wall time."""
@@ -200,7 +224,7 @@ def server_env() -> dict[str, str]:
 def measure_mode(mode: str, args: argparse.Namespace, variants: list[str], progress: Progress) -> dict[str, Any]:
     """All runs of all variants in one server mode; raw runs, medians and ratios to upstream."""
     dev_server("start", mode)  # a no-op when the server already runs in this mode
-    bench = Bench(server_env(), args.processes, args.realistic, progress)
+    bench = Bench(server_env(), args.processes, args.realistic, progress, args.go_binary)
     runs: dict[str, list[dict[str, float]]] = {v: [] for v in variants}
     try:
         for run in range(args.runs):
@@ -249,6 +273,10 @@ def table(results: dict[str, Any]) -> str:
     for mode, result in results["modes"].items():
         for text, met in goals(result):
             lines.append(f"- {mode}: {'met' if met else 'NOT met'}: {text}")
+        for variant in (v for v in result["ratios"] if v.startswith("go-")):
+            r = result["ratios"][variant]
+            lines.append(f"- {mode}: reference, the server's Go client: {variant} cycles/s "
+                         f"{r['cycles_per_s']:.2f}×, submits/s {r['submits_per_s']:.2f}× upstream")
     return "\n".join(lines)
 
 
@@ -322,6 +350,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per variant; medians are reported (default 3)")
     parser.add_argument("--workers", type=worker_counts, default=[1, 2, 4, 8],
                         help="runner worker counts, comma-separated (default 1,2,4,8)")
+    parser.add_argument("--go", type=worker_counts, default=[], metavar="WORKERS",
+                        help="also run the server's own Go client as a reference, with these goroutine "
+                             "counts, e.g. 1,4 (builds bench/goclient with Go)")
     parser.add_argument("--modes", default="exclusive",
                         help="server assign modes, e.g. exclusive,distributed (restarts the shared dev server)")
     parser.add_argument("--short", action="store_true", help="quick CI run: N=200, 1 run")
@@ -345,8 +376,9 @@ def run(args: argparse.Namespace) -> int:
     args.modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if set(args.modes) - {"exclusive", "distributed"} or args.processes < 1 or args.runs < 1:
         raise SystemExit("--modes takes exclusive and/or distributed; -n and --runs must be positive")
-    variants = ["upstream", "ours"] + [f"runner-{w}" for w in args.workers]
+    variants = ["upstream", "ours"] + [f"runner-{w}" for w in args.workers] + [f"go-{w}" for w in args.go]
     upstream.ensure_installed()
+    args.go_binary = goref.build() if args.go else None
     original_mode = "exclusive" if server_env().get("COLONIES_EXCLUSIVE_ASSIGN", "true") == "true" else "distributed"
     progress = Progress(len(args.modes) * args.runs * len(variants) * 2, not args.no_progress)
     results: dict[str, Any] = {

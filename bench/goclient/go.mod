@@ -1,0 +1,5 @@
+module pycolonies_fast/bench/goclient
+
+go 1.24.0
+
+require github.com/colonyos/colonies v1.9.12
