@@ -21,6 +21,7 @@ attempts failed too; the client sets it to 0 and lets its failover (failover.py)
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import os
 import re
 import socket
@@ -255,12 +256,29 @@ if hasattr(os, "register_at_fork"):
 
 def proxy_from_environment(scheme: str, host: str, port: int) -> str | None:
     """The proxy URL for ``scheme://host:port`` from the environment, as requests (upstream) chose it:
-    ``<scheme>_proxy`` else ``all_proxy`` (either case), none for hosts that ``no_proxy`` lists."""
+    ``<scheme>_proxy`` else ``all_proxy`` (either case), none for hosts that ``no_proxy`` lists by
+    name, domain suffix or, for an IP address, network (``10.0.0.0/8``)."""
     proxies = urllib.request.getproxies()
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(f"{host}:{port}", proxies):  # type: ignore[attr-defined]
+    if not proxy or _in_no_proxy_network(host, proxies.get("no", "")):
+        return None
+    if urllib.request.proxy_bypass_environment(f"{host}:{port}", proxies):  # type: ignore[attr-defined]
         return None
     return proxy if "://" in proxy else "http://" + proxy
+
+
+def _in_no_proxy_network(host: str, no_proxy: str) -> bool:
+    """Whether ``host`` is an IP address inside one of the networks that ``no_proxy`` lists."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    for entry in no_proxy.replace(" ", "").split(","):
+        if "/" in entry:
+            with contextlib.suppress(ValueError):
+                if address in ipaddress.ip_network(entry, strict=False):
+                    return True
+    return False
 
 
 def _proxy_auth_headers(proxy: str) -> dict[str, str]:

@@ -21,7 +21,7 @@ import aiohttp
 from yarl import URL
 
 from ..errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
-from ..transport import bracketed, ca_locations
+from ..transport import bracketed, ca_locations, proxy_from_environment
 
 __all__ = ["AsyncTransport"]
 
@@ -45,6 +45,9 @@ class AsyncTransport:
         scheme = "https" if tls else "http"
         self.where = [f"{host}:{port}" for host, port in endpoints]
         self.urls = [_url(f"{scheme}://{bracketed(host)}:{port}/api") for host, port in endpoints]
+        # Each endpoint's proxy, chosen once as the blocking transport does (aiohttp's trust_env
+        # would look the environment up again in a worker thread on every request).
+        self.proxies = [_proxy(scheme, url) for url in self.urls]
         self.connect_timeout = connect_timeout
         self._ssl: ssl.SSLContext | bool = False
         if tls:
@@ -70,8 +73,8 @@ class AsyncTransport:
         self._follow_running_loop()
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=self._ssl)
-            self._session = aiohttp.ClientSession(  # trust_env: proxies from the environment, as requests did
-                connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
+            self._session = aiohttp.ClientSession(
+                connector=connector, auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
         return self._session
 
     def ws_session(self) -> aiohttp.ClientSession:
@@ -79,8 +82,7 @@ class AsyncTransport:
         self._follow_running_loop()
         if self._ws_session is None or self._ws_session.closed:
             connector = aiohttp.TCPConnector(limit=0, ssl=self._ssl)
-            self._ws_session = aiohttp.ClientSession(
-                connector=connector, cookie_jar=aiohttp.DummyCookieJar(), trust_env=True)
+            self._ws_session = aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
         return self._ws_session
 
     def _follow_running_loop(self) -> None:
@@ -119,11 +121,13 @@ class AsyncTransport:
     ) -> tuple[int, bytes]:
         """POST ``body`` to endpoint number ``endpoint``; ``(http_status, reply_body)``."""
         url = self.url(endpoint)
+        proxy = self.proxies[endpoint]
         attempt = 0
         while True:
             try:
                 async with self.session().post(
-                    url, data=body, headers=_HEADERS, timeout=self.timeout(read_timeout)
+                    url, data=body, headers=_HEADERS, timeout=self.timeout(read_timeout),
+                    proxy=proxy,
                 ) as response:
                     return response.status, await response.read()
             except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
@@ -166,6 +170,15 @@ def _url(text: str) -> URL | str:
         return URL(text)
     except (ValueError, TypeError) as exc:
         return str(exc)
+
+
+def _proxy(scheme: str, url: URL | str) -> URL | None:
+    """The proxy of an endpoint from the environment, as the blocking transport chooses it (aiohttp
+    sends the credentials of its URL as ``Proxy-Authorization``); None for a direct connection."""
+    if isinstance(url, str) or url.host is None or url.port is None:
+        return None
+    proxy = proxy_from_environment(scheme, url.host, url.port)
+    return None if proxy is None else URL(proxy)
 
 
 def _classify(exc: Exception, where: str, read_timeout: float | None) -> Exception:

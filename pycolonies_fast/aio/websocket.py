@@ -17,6 +17,7 @@ from contextlib import aclosing, asynccontextmanager
 from typing import Any
 
 import aiohttp
+from yarl import URL
 
 from ..client._steps import arun_steps
 from ..client.processes import get_process_call
@@ -134,7 +135,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
                 continue
             url = str(api.with_path("/pubsub")).replace("http", "ws", 1)
             try:
-                connecting = _connect(transport.ws_session(), url, transport.ssl)
+                connecting = _connect(transport.ws_session(), url, transport.ssl, transport.proxies[index])
                 return await asyncio.wait_for(connecting, self.connect_timeout)
             except asyncio.TimeoutError:
                 error = ConnectTimeoutError(f"Timed out connecting to {url}")
@@ -144,10 +145,12 @@ class AsyncWebsocketMixin(AsyncClientBase):
         raise error
 
 
-async def _connect(session: aiohttp.ClientSession, url: str, ssl: Any) -> aiohttp.ClientWebSocketResponse[bool]:
+async def _connect(
+    session: aiohttp.ClientSession, url: str, ssl: Any, proxy: URL | None
+) -> aiohttp.ClientWebSocketResponse[bool]:
     # No frame size limit: the server sends a channel's whole history as one frame (aiohttp's
     # default refuses frames over 4 MiB, the blocking client has no limit).
-    return await session.ws_connect(url, ssl=ssl, max_msg_size=0,
+    return await session.ws_connect(url, ssl=ssl, max_msg_size=0, proxy=proxy,
                                     timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_TIMEOUT))
 
 

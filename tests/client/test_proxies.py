@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import urllib.request
 
 import pytest
 from proxy import ForwardProxy
@@ -14,10 +15,26 @@ from rawserver import RawServer, reply
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import ColoniesConnectionError
+from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.transport import proxy_from_environment
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')
+
+
+def get_colony(client_class: type, host: str, port: int, times: int = 1, **options: object) -> list[dict]:
+    """``get_colony("dev")`` ``times`` over one client of ``client_class`` (Colonies or AsyncColonies)."""
+    if client_class is Colonies:
+        with Colonies(host, port, **options) as client:
+            return [client.get_colony("dev", "11" * 32) for _ in range(times)]
+
+    async def calls() -> list[dict]:
+        async with AsyncColonies(host, port, **options) as client:
+            return [await client.get_colony("dev", "11" * 32) for _ in range(times)]
+    return asyncio.run(calls())
+
+
+both_clients = pytest.mark.parametrize("client_class", [Colonies, AsyncColonies])
 
 
 @pytest.fixture
@@ -46,6 +63,34 @@ def test_which_proxy_the_environment_chooses(proxy_env):
     assert proxy_from_environment("http", "h", 1) is None
     assert proxy_from_environment("http", "db.internal", 1) is None
     assert proxy_from_environment("http", "other", 1) == "http://web.example:8080"
+    proxy_env.setenv("NO_PROXY", "10.0.0.0/8, fd00::/8")  # networks, as requests matched them
+    assert proxy_from_environment("http", "10.1.2.3", 1) is None
+    assert proxy_from_environment("http", "fd00::1", 1) is None
+    assert proxy_from_environment("http", "11.0.0.1", 1) == "http://web.example:8080"
+    assert proxy_from_environment("http", "db.internal", 1) == "http://web.example:8080"
+
+
+@both_clients
+def test_a_network_in_no_proxy_goes_direct(proxy_env, proxy, client_class):
+    server = RawServer([COLONY_REPLY])
+    proxy_env.setenv("HTTP_PROXY", proxy.url)
+    proxy_env.setenv("NO_PROXY", "127.0.0.0/8")
+    assert get_colony(client_class, "127.0.0.1", server.port) == [{"name": "dev"}]
+    assert proxy.heads == [] and len(server.requests) == 1
+    server.close()
+
+
+def test_the_async_client_reads_the_environment_once(proxy_env, proxy, monkeypatch):
+    """The proxy is chosen when the client is made, as in the blocking client; looking it up again
+    on every request (aiohttp's trust_env) cost a worker thread and ~0.5 ms of CPU per call."""
+    server = RawServer([COLONY_REPLY] * 5)
+    proxy_env.setenv("HTTP_PROXY", proxy.url)
+    lookups = []
+    real_getproxies = urllib.request.getproxies
+    monkeypatch.setattr(urllib.request, "getproxies", lambda: lookups.append(1) or real_getproxies())
+    assert get_colony(AsyncColonies, "127.0.0.1", server.port, times=5) == [{"name": "dev"}] * 5
+    assert len(lookups) == 1 and len(proxy.heads) == 1  # one lookup, one kept-alive connection
+    server.close()
 
 
 def test_http_goes_through_the_proxy_of_the_environment(proxy_env, proxy, client, executor, dev_server):
@@ -69,10 +114,11 @@ def test_http_goes_through_the_proxy_of_the_environment(proxy_env, proxy, client
     assert len(proxy.heads) == 2  # listed in NO_PROXY: straight to the server
 
 
-def test_proxy_credentials_in_the_url_are_sent(proxy_env, proxy):
+@both_clients
+def test_proxy_credentials_in_the_url_are_sent(proxy_env, proxy, client_class):
     server = RawServer([COLONY_REPLY])
     proxy_env.setenv("http_proxy", f"http://user:pa%20ss@127.0.0.1:{proxy.port}")
-    assert Colonies("127.0.0.1", server.port).get_colony("dev", "11" * 32) == {"name": "dev"}
+    assert get_colony(client_class, "127.0.0.1", server.port) == [{"name": "dev"}]
     lines = proxy.heads[0].split(b"\r\n")
     assert [line.split(b": ", 1)[1] for line in lines if line.lower().startswith(b"proxy-authorization:")] == [
         b"Basic " + base64.b64encode(b"user:pa ss")]
@@ -91,13 +137,29 @@ def test_a_dead_proxy_is_a_connection_error(proxy_env):
     server.close()
 
 
-def test_https_tunnels_through_the_proxy(proxy_env, proxy, tls_files):
+@both_clients
+def test_https_tunnels_through_the_proxy(proxy_env, proxy, tls_files, client_class):
     cert, context = tls_files
     server = RawServer([COLONY_REPLY, COLONY_REPLY], tls=context)
     proxy_env.setenv("HTTPS_PROXY", proxy.url)
-    client = Colonies("127.0.0.1", server.port, tls=True, ca_bundle=cert)
-    assert client.get_colony("dev", "11" * 32) == {"name": "dev"}
-    assert client.get_colony("dev", "11" * 32) == {"name": "dev"}
+    assert get_colony(client_class, "127.0.0.1", server.port, times=2, tls=True, ca_bundle=cert) == [
+        {"name": "dev"}] * 2
     assert [head.split(b"\r\n")[0][:-9] for head in proxy.heads] == [b"CONNECT 127.0.0.1:%d" % server.port]
     assert len(server.requests) == 2 and server.connections == 1  # TLS with the server itself, kept alive
     server.close()
+
+
+def test_the_async_websocket_goes_through_the_proxy(proxy_env, proxy, client, executor, dev_server):
+    host, port = dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])
+    process = client.submit_func_spec(func_spec("f", [], executor.colony, executor.type), executor.prvkey)
+    proxy_env.setenv("HTTP_PROXY", proxy.url)
+
+    async def wait_for_close():
+        async with AsyncColonies(host, port) as proxied:
+            waiting = asyncio.ensure_future(proxied.wait(process, 10, executor.prvkey))
+            await asyncio.sleep(0.3)
+            client.close(client.assign(executor.colony, 5, executor.prvkey).processid, [], executor.prvkey)
+            return await waiting
+
+    assert asyncio.run(wait_for_close()).state == 2  # SUCCESS
+    assert any(b"/pubsub HTTP/1.1" in head.split(b"\r\n")[0] for head in proxy.heads), proxy.heads
