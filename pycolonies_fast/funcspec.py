@@ -35,7 +35,6 @@ def func_spec(
     `code` (if any) in `env["code"]`; a callable sends its source and `args_spec`, and ignores
     `code` and `fs`.
     """
-    conditions = Conditions(colonyname=colonyname, executortype=executortype)
     branch: dict[str, Any]  # what differs: a name sends `fs` as given; a callable ships its source
     if isinstance(func, str):
         name, branch = func, {"fs": fs}
@@ -43,6 +42,7 @@ def func_spec(
         source = _b64_ascii(inspect.getsource(func))
         args_spec = ",".join(inspect.getfullargspec(func).args)
         name, branch = func.__name__, {"env": {"args_spec": args_spec, "code": source}}
+    conditions = Conditions(colonyname=colonyname, executortype=executortype)  # after the source, as upstream
     spec = FuncSpec(
         nodename=name,
         funcname=name,

@@ -100,6 +100,14 @@ def test_callable_without_source_raises_oserror():
         func_spec(namespace["nosrc"], [], "dev", "cli")
 
 
+def test_a_callable_without_source_fails_before_the_conditions_are_checked():
+    """As upstream: the source is read first, so a builtin is a TypeError even with bad conditions."""
+    with pytest.raises(TypeError):
+        func_spec(len, [], None, "cli")
+    with pytest.raises(ValidationError):
+        func_spec("f", [], None, "cli")
+
+
 def test_validation_of_args_and_kwargs():
     with pytest.raises(ValidationError):
         func_spec("f", [1.5], "dev", "cli")
