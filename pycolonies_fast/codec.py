@@ -8,6 +8,8 @@ message's JSON, signed (as text) by the compiled core. A reply is ``{"payloadtyp
 from __future__ import annotations
 
 import binascii
+import json
+import re
 from typing import Any
 
 import orjson
@@ -114,11 +116,23 @@ def _snippet(body: bytes) -> str:
     return text + ("..." if len(body) > 200 else "")
 
 
+# A number token of 19 or more digits: it may not fit in 64 bits.
+_LONG_NUMBER = re.compile(rb"[:\[,]\s*-?\d{19}")
+
+
+def _load_payload(data: bytes) -> Any:
+    """A reply payload as Python objects. orjson reads an integer beyond 64 bits as a float (and the
+    models then refuse it); such payloads go through Python's json, which upstream used throughout."""
+    if _LONG_NUMBER.search(data):
+        return json.loads(data)
+    return orjson.loads(data)
+
+
 def decode_envelope(body: bytes | str) -> tuple[str, bool, Any]:
     """Split a reply envelope into (payloadtype, error flag, decoded payload)."""
     try:
         reply = orjson.loads(body)
-        payload = orjson.loads(binascii.a2b_base64(reply["payload"]))
+        payload = _load_payload(binascii.a2b_base64(reply["payload"]))
         return reply.get("payloadtype", ""), reply.get("error") is True, payload
     except (orjson.JSONDecodeError, binascii.Error, KeyError, TypeError, AttributeError, ValueError) as exc:
         raw = body if isinstance(body, bytes) else body.encode("utf-8", "replace")

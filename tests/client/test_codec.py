@@ -8,7 +8,7 @@ import math
 import orjson
 import pytest
 
-from pycolonies_fast.codec import encode_payload
+from pycolonies_fast.codec import decode_envelope, encode_payload
 
 
 class Weight(float):
@@ -49,3 +49,11 @@ def test_integer_keys_become_strings_as_upstream():
 def test_values_json_cannot_carry_raise_type_error():
     with pytest.raises(TypeError):
         encode_payload({"msgtype": "x", "out": [b"bytes"]})
+
+
+def test_integers_beyond_64_bits_are_decoded_as_exact_ints():
+    payload = b'{"args":[18446744073709552000, -9223372036854775809, 7, 0.5], "id":"x,12345678901234567890123"}'
+    body = b'{"payloadtype":"p","payload":"%s","error":false}' % base64.b64encode(payload)
+    _, _, decoded = decode_envelope(body)
+    assert decoded == {"args": [18446744073709552000, -9223372036854775809, 7, 0.5], "id": "x,12345678901234567890123"}
+    assert [type(a) for a in decoded["args"]] == [int, int, int, float]

@@ -82,6 +82,19 @@ def test_values_orjson_refuses_reach_the_server_as_upstreams_json_sent_them(clie
     logs = client.get_process_log(executor.colony, process.processid, 10, 0, executor.prvkey)
     assert [line["message"] for line in logs] == ["bad \ufffd byte"]
 
+def test_integers_beyond_64_bits_in_replies_are_read_as_ints_as_upstream(client, executor):
+    """The server writes 2**64 back as 18446744073709552000 (a float64 it prints without exponent up to
+    1e21); upstream's json read that as an int, orjson as a float, which the Process model refused."""
+    submitted = client.submit_func_spec(func_spec("big", [2**64, -(2**63) - 1], executor.colony, executor.type),
+                                        executor.prvkey)
+    expected = [18446744073709552000, -9223372036854776000]
+    assert submitted.spec.args == expected
+    assigned = client.assign(executor.colony, 5, executor.prvkey)
+    assert assigned.spec.args == expected and all(type(a) is int for a in assigned.spec.args)
+    client.close(assigned.processid, [10**20], executor.prvkey)
+    assert client.get_process(assigned.processid, executor.prvkey).output == [100000000000000000000]
+
+
 def test_get_blueprints_location_needs_a_kind(client, colony, executor):
     """§i.12 preserved (server logic): without `kind` the location filter is ignored."""
     definition = {
