@@ -1,8 +1,10 @@
 """Process channels: append, read and subscribe (contract §d.13).
 
 Payloads are sent as base64 strings instead of upstream's JSON int arrays (the server accepts
-both for its `[]byte` field; base64 is about 3x smaller on the wire). Entry payloads coming back
-are turned into bytes exactly as upstream does: empty payloads stay as the server sent them.
+both for its `[]byte` field; base64 is about 3x smaller on the wire). A list that is not bytes
+(a value out of 0-255, a bool, a string) goes as upstream sent it, so the server refuses it the same
+way and nothing is appended. Entry payloads coming back are turned into bytes exactly as upstream
+does: empty payloads stay as the server sent them.
 """
 
 from __future__ import annotations
@@ -53,13 +55,19 @@ def _shown(value: Any) -> str:
     return f"{type(value).__name__} {text[:80]}{'...' if len(text) > 80 else ''}"
 
 
-def _payload_bytes(payload: Payload) -> bytes:
-    """A str is UTF-8 encoded; bytes-likes and int lists are taken as they are."""
+def _payload_json(payload: Payload) -> str | list[Any]:
+    """The payload's bytes in base64 (a str UTF-8 encoded), or upstream's ``list(payload)`` for an
+    iterable that is not a byte sequence (see the module docstring)."""
     if isinstance(payload, str):
-        return payload.encode("utf-8")
-    if isinstance(payload, int):
-        raise TypeError(f"'{type(payload).__name__}' object is not iterable")
-    return bytes(payload)
+        data = payload.encode("utf-8")
+    elif isinstance(payload, (bytes, bytearray, memoryview)):
+        data = bytes(payload)
+    else:
+        items = list(payload)  # a TypeError for what is not iterable, as upstream
+        if not all(type(item) is int and 0 <= item < 256 for item in items):
+            return items
+        data = bytes(items)
+    return base64.b64encode(data).decode("ascii")
 
 
 class ChannelsMixin(ClientCore):
@@ -83,7 +91,7 @@ class ChannelsMixin(ClientCore):
             "name": channel_name,
             "sequence": sequence,
             "inreplyto": in_reply_to,
-            "payload": base64.b64encode(_payload_bytes(payload)).decode("ascii"),
+            "payload": _payload_json(payload),
             "payloadtype": payload_type,
         }
         return (yield Call(msg, prvkey))

@@ -11,7 +11,7 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.client.channels import decode_entries
 from pycolonies_fast.crypto import Crypto
-from pycolonies_fast.errors import ColoniesError, ReplyError
+from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError, ReplyError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.pubsub import channel_subscription
 
@@ -109,6 +109,16 @@ def test_append_and_read(live, process):
     assert entries[1]["inreplyto"] == 1
     assert [entries[0]["type"], entries[2]["type"]] == ["data", "end"]
     assert [e["sequence"] for e in c.channel_read(pid, "chat", 2, 1, live.submitter)] == [3]
+
+
+@pytest.mark.parametrize("payload", [[256], [-1], ["a"], [True], [1.0], {"a": 1}],
+                         ids=["256", "minus-1", "str", "bool", "float", "dict"])
+def test_a_payload_that_is_not_bytes_is_refused_by_the_server_as_upstreams_was(live, process, payload):
+    c, pid = live.client, process.processid
+    with pytest.raises(ColoniesConnectionError):
+        c.channel_append(pid, "chat", 1, payload, live.executor)
+    c.channel_append(pid, "chat", 2, [104, 105], live.executor)
+    assert [e["payload"] for e in c.channel_read(pid, "chat", 0, 0, live.submitter)] == [b"hi"]
 
 
 def test_read_unknown_channel_raises(live, process):
