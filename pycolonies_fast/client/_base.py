@@ -66,6 +66,8 @@ class ClientCore:
         pool_size: int = 16,
         fallbacks: Sequence[Endpoint] = (),
     ) -> None:
+        if not isinstance(host, str):  # upstream built its URL as "http://" + host + ...
+            raise TypeError(f'can only concatenate str (not "{type(host).__name__}") to str')
         self.native_crypto = native_crypto
         self.tls = bool(tls)
         self.endpoints: list[Endpoint] = [(host, port), *((h, p) for h, p in fallbacks)]

@@ -144,6 +144,12 @@ def test_an_unusable_address_makes_a_client_whose_calls_fail_as_upstream(env, ho
     asyncio.run(the_async_client())
 
 
+@pytest.mark.parametrize("client_class", [Colonies, AsyncColonies])
+def test_a_host_that_is_not_a_string_is_a_type_error_at_once_as_upstream(client_class):
+    with pytest.raises(TypeError, match="NoneType"):
+        client_class(None, 50080)
+
+
 def test_a_dropped_client_leaves_no_unclosed_socket(client, executor, dev_server):
     dropped = Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
     dropped.get_colony(executor.colony, executor.prvkey)  # one keep-alive connection now waits, idle
