@@ -8,7 +8,6 @@ tuple or list as is, ``None`` as ``[]``, anything else as ``[result]``.
 
 from __future__ import annotations
 
-import concurrent.futures
 import inspect
 import logging
 import threading
@@ -18,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .executor_pool import CpuPool
+from .executor_pool import CpuPool, PastDeadline
 from .models import Process
 
 __all__ = [
@@ -115,10 +114,6 @@ class ProcessContext:
         return f"ProcessContext(processid={self.process.processid!r}, executorname={self.executorname!r})"
 
 
-class PastDeadline(Exception):
-    """The function was still running at the process's maxexectime."""
-
-
 def unknown_function(funcname: str, executorname: str, known: Iterable[str]) -> Outcome:
     """The failure of a process whose function the executor does not provide."""
     provided = ", ".join(sorted(known)) or "none"
@@ -184,7 +179,7 @@ def call_function(
             result = function.fn(*args, **kwargs)
         else:
             result = _call_before(deadline, function.fn, args, kwargs)
-    except (PastDeadline, concurrent.futures.TimeoutError):
+    except PastDeadline:
         return Outcome(False, abandoned=True)
     except KeyboardInterrupt as exc:
         if threading.current_thread() is threading.main_thread():

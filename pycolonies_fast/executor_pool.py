@@ -33,7 +33,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CpuPool", "RemoteTraceback"]
+__all__ = ["CpuPool", "PastDeadline", "RemoteTraceback"]
 
 
 class RemoteTraceback(Exception):
@@ -52,6 +52,11 @@ class _Generation:
     retired: bool = False
 
 
+class PastDeadline(Exception):
+    """The function was still running at the process's maxexectime (its own errors, a
+    ``TimeoutError`` included, are never this)."""
+
+
 class CpuPool:
     """Runs functions in ``size`` processes (forkserver on POSIX, else spawn), one pool at a time."""
 
@@ -66,7 +71,7 @@ class CpuPool:
     def call(self, fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any], timeout: float | None) -> Any:
         """``fn(*args, **kwargs)`` in a pool process.
 
-        Raises ``concurrent.futures.TimeoutError`` if it is not done within ``timeout`` seconds
+        Raises ``PastDeadline`` if it is not done within ``timeout`` seconds
         (counting any wait for a free process; a job that started is abandoned and its process
         killed), ``BrokenProcessPool`` if its process died, ``RuntimeError`` once the pool is shut
         down, or what ``fn`` raised (with the pool process's traceback as its ``__cause__``).
@@ -75,7 +80,10 @@ class CpuPool:
         generation, future = self._submit(fn, args, kwargs, deadline)
         try:
             succeeded, data = future.result(None if deadline is None else max(0.0, deadline - time.monotonic()))
-        except (concurrent.futures.TimeoutError, BrokenProcessPool):
+        except concurrent.futures.TimeoutError:  # only the wait timed out: what fn raises is in `data`
+            self._retire(generation)
+            raise PastDeadline() from None
+        except BrokenProcessPool:
             self._retire(generation)
             raise
         finally:
@@ -117,7 +125,7 @@ class CpuPool:
                     break
                 remaining = None if deadline is None else deadline - time.monotonic()
                 if remaining is not None and remaining <= 0:
-                    raise concurrent.futures.TimeoutError("no pool process became free before the deadline")
+                    raise PastDeadline("no pool process became free before the deadline")
                 self._changed.wait(remaining)
             generation = self._current
             try:

@@ -103,3 +103,8 @@ class Unloadable:
 
 def unloadable_result():
     return Unloadable()
+
+
+def times_out(host):
+    """A function whose own network call timed out: an error like any other, not the runner's deadline."""
+    raise TimeoutError(f"timed out talking to {host}")

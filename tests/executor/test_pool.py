@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import threading
 import time
@@ -10,7 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from pycolonies_fast.executor_pool import CpuPool, RemoteTraceback
+from pycolonies_fast.executor_pool import CpuPool, PastDeadline, RemoteTraceback
 
 from . import tasks
 from .helpers import eventually
@@ -55,7 +54,7 @@ def test_a_dead_pool_process_fails_its_job_and_the_next_job_runs_on_a_fresh_pool
 
 def test_an_abandoned_job_has_its_process_killed_and_does_not_hold_up_the_next(pool, tmp_path):
     marker = tmp_path / "pid"
-    with pytest.raises(concurrent.futures.TimeoutError):
+    with pytest.raises(PastDeadline):
         pool.call(tasks.sleep_telling_pid, [str(marker), 60], {}, 1.0)
     assert eventually(lambda: gone(pid_in(marker)), timeout=10)
     started = time.monotonic()
@@ -72,7 +71,7 @@ def test_a_retired_pool_keeps_running_the_jobs_still_waited_for(tmp_path):
             target=lambda: results.append(pool.call(tasks.sleep_telling_pid, [str(waited), 3], {}, None)))
         worker.start()
         pid_in(waited)
-        with pytest.raises(concurrent.futures.TimeoutError):
+        with pytest.raises(PastDeadline):
             pool.call(tasks.sleep_telling_pid, [str(abandoned), 60], {}, 0.5)
         worker.join(30)
         assert results == [pid_in(waited)]  # finished in the retired pool
@@ -111,7 +110,7 @@ def test_a_job_waiting_for_a_process_is_not_held_up_by_an_abandoned_one(pool, tm
     def abandon():
         try:
             pool.call(tasks.sleep_telling_pid, [str(marker), 60], {}, 2.0)
-        except concurrent.futures.TimeoutError as exc:
+        except PastDeadline as exc:
             outcomes.append(exc)
 
     abandoned = threading.Thread(target=abandon)

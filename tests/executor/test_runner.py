@@ -61,6 +61,24 @@ def test_function_errors_and_unknown_functions_fail_the_process(client, colony):
     assert client.get_process(empty, executor._prvkey).output in ([], None)
 
 
+def test_a_timeout_error_raised_by_the_function_fails_its_process(client, colony):
+    """The function's own TimeoutError (on Python 3.11 the same class as a pool wait's timeout) is
+    its failure, not the runner's maxexectime; before, the process was "abandoned" and stayed RUNNING."""
+    executor = new_executor(client, colony, workers=2, process_pool=1, functions={"plain": tasks.times_out})
+    executor.function("pooled", cpu_bound=True)(tasks.times_out)
+    executor.register()
+    ids = [submit(client, executor, "plain", ["a"]), submit(client, executor, "plain", ["b"], maxexectime=30),
+           submit(client, executor, "pooled", ["c"]), submit(client, executor, "pooled", ["d"], maxexectime=30)]
+
+    stats = executor.run(max_processes=4, max_seconds=60)
+
+    assert (stats.failed, stats.abandoned) == (4, 0)
+    for pid, host in zip(ids, "abcd", strict=True):
+        process = client.get_process(pid, executor._prvkey)
+        assert process.state == Colonies.FAILED
+        assert process.errors[0] == f"TimeoutError: timed out talking to {host}"
+
+
 def test_results_that_cannot_be_reported_and_odd_errors_fail_the_process_at_once(client, colony):
     functions = {"nan": tasks.not_a_number, "unprintable": tasks.unprintable, "base": tasks.base_exception,
                  "square": tasks.square}
