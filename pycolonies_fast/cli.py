@@ -76,6 +76,19 @@ def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], 
     return parse
 
 
+def _resource(kind: str) -> Callable[[str], str]:
+    """An argparse type: an ``available_cpu``/``available_memory`` value the server reads right."""
+    def parse(text: str) -> str:
+        from .executor_core import check_resources  # here: --help stays quick
+
+        try:
+            check_resources(text, None) if kind == "cpu" else check_resources(None, text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).replace("available_", "")) from None
+        return text
+    return parse
+
+
 def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--module", required=True, help="importable module path, e.g. mypkg.tasks")
     parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
@@ -90,11 +103,13 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds each assign long-polls (default 2)")
     parser.add_argument("--grace", type=_at_least(0, float), default=10.0,
                         help="seconds in-flight processes get at shutdown (default 10)")
+    parser.add_argument("--cpu-bound", action="append", metavar="NAME", default=[],
+                        help="run this function in a process pool (repeatable; module-level functions only)")
     parser.add_argument("--process-pool", type=_at_least(0, int), default=0,
-                        help="processes for cpu_bound functions (default: CPUs)")
-    parser.add_argument("--available-cpu", metavar="CPU",
-                        help="take only processes asking for at most this much CPU, e.g. 4000m")
-    parser.add_argument("--available-memory", metavar="MEM",
+                        help="processes of the pool for --cpu-bound functions (default: CPUs)")
+    parser.add_argument("--available-cpu", metavar="CPU", type=_resource("cpu"),
+                        help="take only processes asking for at most this much CPU, in millicores, e.g. 4000m")
+    parser.add_argument("--available-memory", metavar="MEM", type=_resource("memory"),
                         help="take only processes asking for at most this much memory, e.g. 8Gi")
     parser.add_argument("--max-processes", type=_at_least(1, int), help="stop after taking this many processes")
     parser.add_argument("--max-seconds", type=_at_least(0, float), help="stop after this many seconds")
@@ -143,6 +158,12 @@ def run_executor(args: argparse.Namespace) -> int:
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("pycolonies_fast.executor")
     functions = module_functions(_import_module(args.module), args.function)
+    if args.process_pool and not args.cpu_bound:
+        raise SystemExit("--process-pool sizes the pool of --cpu-bound functions: name them with --cpu-bound NAME")
+    unknown = sorted(set(args.cpu_bound) - set(functions))
+    if unknown:
+        raise SystemExit(f"--cpu-bound {', '.join(unknown)}: not among the functions of {args.module} "
+                         f"({', '.join(sorted(functions))})")
     try:
         client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
     except (TypeError, ValueError) as exc:  # a missing or malformed server setting, named
@@ -164,6 +185,8 @@ def run_executor(args: argparse.Namespace) -> int:
         poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool,
         available_cpu=args.available_cpu, available_memory=args.available_memory, **identity,
     )
+    for name in args.cpu_bound:
+        executor.function(name, cpu_bound=True)(functions[name])
     try:
         executor.register()
     except ColoniesConnectionError as exc:

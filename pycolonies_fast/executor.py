@@ -151,7 +151,9 @@ class Executor(RunnerCore):
         drive(self._register_steps(), self.client)
 
     def stop(self) -> None:
-        """Ask the run to end: no new assigns; in-flight processes get the grace period."""
+        """Ask the run to end: no new assigns; in-flight processes get the grace period.
+        A ``stop()`` before ``run()`` has started (or while it registers) ends that run at once."""
+        self._stop_requested = True
         self._stopping.set()
         self._wake.set()
 
@@ -164,10 +166,12 @@ class Executor(RunnerCore):
         """
         if any(thread.is_alive() for thread in self._threads):
             raise RuntimeError("workers of the previous run are still inside a function; cannot run again yet")
+        self._stopping, self._hurry, self._wake = threading.Event(), threading.Event(), threading.Event()
+        if self._stop_requested:  # stop() came first (after it set the events, or before it saw them)
+            self.stop()
         if not self.registered:
             self.register()
         self._start_run(max_processes)
-        self._wake.clear()
         self._live_workers = self.workers
         self._all_done_at = 0.0
         self._pool = self._new_cpu_pool()
@@ -181,10 +185,13 @@ class Executor(RunnerCore):
             with self._signal_handlers(handle_signals):
                 for thread in threads:
                     thread.start()
-                while not self._wake.is_set() and time.monotonic() < end:
-                    self._wake.wait(min(0.5, max(0.0, end - time.monotonic())))
-                self._shutdown(threads)
+                try:
+                    while not self._wake.is_set() and time.monotonic() < end:
+                        self._wake.wait(min(0.5, max(0.0, end - time.monotonic())))
+                finally:  # a KeyboardInterrupt without our handlers stops the run the same way
+                    self._shutdown(threads)
         finally:
+            self._stop_requested = False
             if self._pool is not None:
                 self._pool.shutdown()
         finished = self._all_done_at if self._all_done_at >= started else time.monotonic()
@@ -200,10 +207,17 @@ class Executor(RunnerCore):
             while thread.is_alive() and not self._hurry.is_set() and time.monotonic() < grace_end:
                 thread.join(min(0.2, max(0.0, grace_end - time.monotonic())))
         if any(thread.is_alive() for thread in threads):
+            self._past_grace = True  # an assign still waiting fails what it gets
             drive(self._fail_unclaimed_steps(self._claim_unfinished()), self)  # their workers are left behind
             self._reporter.hard_deadline = min(self._reporter.hard_deadline, time.monotonic() + 5.0)
-            while self._in_state("reporting") and time.monotonic() < self._reporter.hard_deadline:
-                time.sleep(0.05)  # workers still retrying a close/fail
+            assigns_end = time.monotonic() + self.poll_timeout + 5.0  # the server answers a long poll by then
+            while (self._assigning and time.monotonic() < assigns_end) or (
+                    (self._in_state("running") or self._in_state("reporting"))
+                    and time.monotonic() < self._reporter.hard_deadline):
+                time.sleep(0.05)  # assigns still long-polling; workers still retrying a close/fail
+            if self._assigning:
+                log.warning("%d assign(s) still unanswered at exit: a process they take stays RUNNING until "
+                            "its maxexectime", self._assigning)
         drive(self._fail_orphans_steps(), self)
 
     def _worker(self) -> None:

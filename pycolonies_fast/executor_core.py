@@ -29,6 +29,7 @@ from __future__ import annotations
 import logging
 import math
 import multiprocessing
+import re
 import signal
 import uuid
 from collections.abc import Callable, Mapping
@@ -95,6 +96,20 @@ def read_assignment(reply: Any) -> tuple[str, Process | Outcome]:
     return process.processid, process
 
 
+_CPU = re.compile(r"[0-9]+m")
+_MEMORY = re.compile(r"[0-9]+(Ki|KiB|Mi|MiB|Gi|GiB|TiB|K|KB|Kb|M|MB|Mb|G|Gb|TB|Tb)")
+
+
+def check_resources(available_cpu: str | None, available_memory: str | None) -> None:
+    """Refuse what the server would misread: it takes a CPU value without ``m`` as 0 CPUs, and
+    refuses every assign with a malformed value (the runner would retry them all run long)."""
+    if available_cpu is not None and not _CPU.fullmatch(available_cpu):
+        raise ValueError(f"available_cpu must be millicores such as '4000m', not {available_cpu!r}")
+    if available_memory is not None and not _MEMORY.fullmatch(available_memory):
+        raise ValueError(f"available_memory must be a whole number and a unit such as '8Gi' or '512Mi', "
+                         f"not {available_memory!r}")
+
+
 def _refuse_in_a_starting_child() -> None:
     """A spawn or forkserver child (a pool process of ``cpu_bound`` functions) imports the main
     script again while it starts: a runner started at the script's top level must not run there."""
@@ -107,8 +122,9 @@ def _refuse_in_a_starting_child() -> None:
 class RunnerCore:
     """The state and the decisions of a runner; ``Executor`` and ``AsyncExecutor`` add the I/O.
 
-    Subclasses set ``_lock`` (a ``threading.Lock``, or a no-op context on one event loop),
-    ``_stopping`` and ``_hurry`` (events) and ``_reporter``.
+    Subclasses set ``_lock`` (a ``threading.Lock``, or a no-op context on one event loop) and
+    ``_reporter``, and give each run fresh ``_stopping`` and ``_hurry`` events (``_stop_requested``
+    carries a ``stop()`` that came before the run made them).
     """
 
     _lock: AbstractContextManager[Any]
@@ -141,6 +157,7 @@ class RunnerCore:
         parallel_name, parallel_count = parallel
         if parallel_count < 1 or poll_timeout < 1:
             raise ValueError(f"{parallel_name} and poll_timeout must be at least 1")
+        check_resources(available_cpu, available_memory)
         self.client = client
         self.colonyname = colonyname
         self.executortype = executortype
@@ -164,6 +181,9 @@ class RunnerCore:
         self._reclaim_wanted = 0  # failed assigns so far (each may have assigned a process) ...
         self._reclaim_done = 0  # ... and how many of them a successful reclaim has covered
         self._slots: float = math.inf
+        self._stop_requested = False  # stop() was called: the run (or the next one) ends
+        self._assigning = 0  # assigns waiting for their reply
+        self._past_grace = False  # the shutdown is past the grace period: late assigns are failed at once
 
     def stop(self) -> None:
         raise NotImplementedError
@@ -195,8 +215,7 @@ class RunnerCore:
         """Fresh statistics and events, and the run's process budget."""
         _refuse_in_a_starting_child()
         self.stats = RunStats()
-        self._stopping.clear()
-        self._hurry.clear()
+        self._past_grace = False
         self._reporter.hard_deadline = math.inf
         self._slots = math.inf if max_processes is None else max_processes
         self._reclaim_wanted = self._reclaim_done = 0
@@ -213,7 +232,10 @@ class RunnerCore:
             if not self._take_slot():
                 break
             try:
-                processid, work = read_assignment((yield Do("_assign")))
+                processid, work = read_assignment((yield from self._assign_steps()))
+                if self._past_grace:  # the run is over: nobody would wait for it
+                    log.warning("process %s: assigned after the grace period; failing it", processid)
+                    work = Outcome.failure(SHUTDOWN_REASON)
             except ServerError as exc:
                 self._give_back_slot()
                 if exc.status == 404:  # nothing to do within the long poll: ask again
@@ -236,6 +258,16 @@ class RunnerCore:
                 yield from self._handle_steps(processid, work)
             except Exception:
                 log.exception("process %s: unexpected error; it is failed at exit if still running", processid)
+
+    def _assign_steps(self) -> Steps[Any]:
+        """One assign, counted while it waits (the shutdown waits for its reply)."""
+        with self._lock:
+            self._assigning += 1
+        try:
+            return (yield Do("_assign"))
+        finally:
+            with self._lock:
+                self._assigning -= 1
 
     def _reclaim_steps(self, backoff: Backoff) -> Steps[bool]:
         """Run the processes RUNNING on this executor that no worker holds (assigned by an assign

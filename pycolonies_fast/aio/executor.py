@@ -114,10 +114,12 @@ class AsyncExecutor(RunnerCore):
         await adrive(self._register_steps(), self.client)
 
     def stop(self) -> None:
-        """Ask the run to end (from any thread): no new assigns; in-flight processes get the grace period."""
+        """Ask the run to end (from any thread): no new assigns; in-flight processes get the grace period.
+        A ``stop()`` before ``run()`` has started (or while it registers) ends that run at once."""
+        self._stop_requested = True
         loop = self._loop
-        if loop is None:
-            return
+        if loop is None or loop.is_closed():
+            return  # run() sees _stop_requested when it starts
         try:
             here = asyncio.get_running_loop()
         except RuntimeError:
@@ -132,11 +134,15 @@ class AsyncExecutor(RunnerCore):
     ) -> RunStats:
         """Assign and run processes until stopped, ``max_processes`` were taken or ``max_seconds`` passed.
 
-        ``handle_signals`` handles SIGINT/SIGTERM during the run (main thread, Unix).
+        ``handle_signals`` handles SIGINT/SIGTERM during the run (main thread, Unix). Cancelling
+        ``run()`` fails the in-flight processes at once (as a second signal does), then re-raises.
         """
+        self._stopping, self._hurry = asyncio.Event(), asyncio.Event()  # of this run's event loop
+        self._loop = asyncio.get_running_loop()
+        if self._stop_requested:  # stop() came first
+            self._stopping.set()
         if not self.registered:
             await self.register()
-        self._loop = asyncio.get_running_loop()
         self._start_run(max_processes)
         self._pool = self._new_cpu_pool()
         started = time.monotonic()
@@ -146,7 +152,13 @@ class AsyncExecutor(RunnerCore):
         stopping: asyncio.Future[Any] = asyncio.create_task(self._stopping.wait())
         try:
             with self._signal_handlers(handle_signals):
-                await asyncio.wait({all_done, stopping}, timeout=max_seconds, return_when=asyncio.FIRST_COMPLETED)
+                try:
+                    await asyncio.wait({all_done, stopping}, timeout=max_seconds,
+                                       return_when=asyncio.FIRST_COMPLETED)
+                except asyncio.CancelledError:  # the caller gave up on the run: nothing may stay assigned
+                    self._hurry.set()
+                    await self._shutdown(workers)
+                    raise
                 finished = time.monotonic()
                 if not all_done.done():
                     await self._shutdown(workers)
@@ -155,6 +167,7 @@ class AsyncExecutor(RunnerCore):
                     await adrive(self._fail_orphans_steps(), self)
         finally:
             stopping.cancel()
+            self._stop_requested = False
             if self._pool is not None:
                 self._pool.shutdown()
         for worker in workers:

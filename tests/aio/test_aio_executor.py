@@ -184,6 +184,64 @@ def test_shutdown_fails_in_flight_processes_with_a_reason(run, aclient, client, 
     assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
 
 
+def test_cancelling_the_run_fails_in_flight_processes_and_stops_the_workers(run, aclient, client, executor):
+    """``asyncio.wait_for(run(), t)``: the workers stop and nothing stays RUNNING on the executor."""
+    slow = submit(client, executor, "slow", [], count=2)
+
+    async def sleep_long():
+        await asyncio.sleep(60)
+
+    async def scenario():
+        async with aclient() as c:
+            executor_ = runner(c, executor, functions={"slow": sleep_long}, concurrency=3, grace_period=30)
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(executor_.run(handle_signals=False), 3)
+            (later,) = submit(client, executor, "slow", [])
+            await asyncio.sleep(1.5)  # a worker left running would take it
+            workers = [t.get_name() for t in asyncio.all_tasks() if t.get_name().startswith("colonies-worker")]
+            return workers, later
+
+    workers, later = run(scenario())
+    assert workers == []
+    for process in slow:
+        failed = client.get_process(process.processid, executor.prvkey)
+        assert failed.state == FAILED and failed.errors == [SHUTDOWN_REASON]
+    assert client.get_process(later.processid, executor.prvkey).state == 0  # WAITING
+    client.remove_process(later.processid, executor.prvkey)
+
+
+def test_a_stop_during_registration_ends_the_run(run, aclient, client, executor):
+    async def scenario():
+        async with aclient() as c:
+            executor_ = runner(c, executor, functions={"echo": tasks.double})
+            register = executor_.register
+
+            async def stopped_while_registering():
+                await register()
+                executor_.stop()
+
+            executor_.register = stopped_while_registering
+            started = time.monotonic()
+            await asyncio.wait_for(executor_.run(handle_signals=False), 20)
+            return time.monotonic() - started
+
+    assert run(scenario()) < 5
+
+
+def test_the_runner_runs_again_in_a_later_event_loop(run, aclient, client, executor):
+    c = aclient()  # used from two event loops one after the other, as the client allows
+    executor_ = runner(c, executor, functions={"double": tasks.double})
+    processes = []
+    try:
+        for _ in range(2):
+            processes += submit(client, executor, "double", [2])
+            stats = run(executor_.run(max_seconds=2, handle_signals=False))
+            assert stats.closed == 1 and stats.elapsed >= 1.5  # it ran its whole time, not ended at once
+    finally:
+        run(c.close_connections())
+    assert [client.get_process(p.processid, executor.prvkey).output for p in processes] == [[4, "x"]] * 2
+
+
 def test_maxexectime_cancels_an_async_function(run, aclient, client, executor):
     (process,) = submit(client, executor, "slow", [], maxexectime=1)
     cancelled = []

@@ -108,3 +108,12 @@ def unloadable_result():
 def times_out(host):
     """A function whose own network call timed out: an error like any other, not the runner's deadline."""
     raise TimeoutError(f"timed out talking to {host}")
+
+
+def interrupt_main_then_finish():
+    """Ctrl-C reaching the main thread while this function runs in a worker; it still finishes."""
+    import _thread
+
+    _thread.interrupt_main()
+    time.sleep(0.5)
+    return "finished"

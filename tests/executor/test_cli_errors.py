@@ -37,6 +37,8 @@ def cli_env(dev_server, colony):
         (["--grace", "-5"], "argument --grace: must be at least 0, not -5"),
         (["--max-processes", "0"], "argument --max-processes: must be at least 1, not 0"),
         (["--log-level", "bogus"], "argument --log-level: invalid choice: 'BOGUS'"),
+        (["--available-cpu", "4"], "argument --available-cpu: cpu must be millicores such as '4000m', not '4'"),
+        (["--available-memory", "lots"], "argument --available-memory: memory must be a whole number and a unit"),
     ],
 )
 def test_bad_options_are_usage_errors(cli_env, args, message):
@@ -111,3 +113,15 @@ def test_the_executor_it_registered_is_removed_at_exit_unless_kept(cli_env, clie
     member = add_executor(client, colony)
     states = {e["executorname"]: e["state"] for e in client.list_executors(colony.name, member.prvkey) or []}
     assert (states[kept], states[removed]) == (APPROVED, UNREGISTERED)  # the server keeps removed ones, marked
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--process-pool", "2"], "--process-pool sizes the pool of --cpu-bound functions"),
+        (["--cpu-bound", "nope"], "--cpu-bound nope: not among the functions of tests.executor.tasks"),
+    ],
+)
+def test_process_pool_options_are_checked(cli_env, args, message):
+    done = run_cli([*EXECUTOR, *args], cli_env)
+    assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr

@@ -83,6 +83,24 @@ def test_cli_available_cpu_limits_what_it_takes(client, colony, dev_server):
     client.remove_process(big, key)
 
 
+def test_cli_cpu_bound_functions_run_in_the_process_pool(client, colony, dev_server):
+    etype = unique("type")
+    env = {**os.environ, **dev_server, "COLONIES_COLONY_NAME": colony.name, "COLONIES_COLONY_PRVKEY": colony.prvkey}
+    key = Crypto().prvkey()
+    Executor(client, colony.name, etype, prvkey=key, colony_prvkey=colony.prvkey).register()
+    submitter = SimpleNamespace(colonyname=colony.name, executortype=etype, _prvkey=key)
+    pooled, plain = submit(client, submitter, "whoami", []), submit(client, submitter, "square", [3])
+    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.executor.tasks",
+               "--type", etype, "--cpu-bound", "whoami", "--process-pool", "1", "--poll-timeout", "1",
+               "--max-processes", "2", "--max-seconds", "60"]
+    cli = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    output, _ = cli.communicate(timeout=120)
+    assert cli.returncode == 0, output
+    assert client.get_process(plain, key).output == [9]
+    (pid,) = client.get_process(pooled, key).output
+    assert pid != cli.pid  # it ran in a pool process, not in the CLI's own
+
+
 def _executor_id(client, colony, key, name):
     executors = client.list_executors(colony.name, key) or []
     return next((e["executorid"] for e in executors if e["executorname"] == name and e["state"] == 1), None)
@@ -116,3 +134,58 @@ def test_connection_errors_back_off_and_recover(client, colony, dev_server):
     assert stats.assign_errors >= 2 and stats.closed == 10
     assert stats.elapsed < 15  # backoff is capped, so recovery is prompt
     assert all(client.get_process(pid, registrar._prvkey).state == Colonies.SUCCESSFUL for pid in ids)
+
+
+def test_a_stop_during_registration_ends_the_run(client, colony):
+    executor = new_executor(client, colony, functions={"square": tasks.square})
+    register = executor.register
+
+    def stopped_while_registering():
+        register()
+        executor.stop()  # as a signal handler or another thread would, before the run has begun
+
+    executor.register = stopped_while_registering
+    started = time.monotonic()
+    stats = executor.run(max_seconds=20, handle_signals=False)
+    assert time.monotonic() - started < 5 and stats.assigned == 0
+
+
+def test_ctrl_c_without_our_signal_handlers_still_shuts_down(client, colony):
+    """run(handle_signals=False) in the main thread: a KeyboardInterrupt ends the run gracefully
+    (in-flight work finishes) and no worker goes on taking processes after run() has raised."""
+    executor = new_executor(client, colony, workers=2, functions={"interrupt": tasks.interrupt_main_then_finish,
+                                                                   "square": tasks.square})
+    executor.register()
+    interrupting = submit(client, executor, "interrupt", [])
+    with pytest.raises(KeyboardInterrupt):
+        executor.run(max_seconds=30, handle_signals=False)
+    later = submit(client, executor, "square", [3])
+    time.sleep(2.5)  # longer than an assign's long poll: a worker left running would take it
+    assert client.get_process(interrupting, executor._prvkey).output == ["finished"]
+    assert client.get_process(later, executor._prvkey).state == Colonies.WAITING
+    assert not any(thread.is_alive() for thread in executor._threads)
+    client.remove_process(later, executor._prvkey)
+
+
+def test_a_process_an_assign_takes_after_the_grace_period_is_failed_before_run_returns(client, colony):
+    """An assign still long-polling when the grace period ends: run() waits for its reply and fails
+    what it took. Before, run() returned and the process stayed RUNNING on a gone executor."""
+    executor = new_executor(client, colony, workers=1, poll_timeout=5, grace_period=0.5,
+                            functions={"square": tasks.square})
+    executor.register()
+    late: list[str] = []
+    ended = threading.Event()
+
+    def stop_then_submit():
+        time.sleep(1.0)  # the worker is inside its 5 s long poll
+        executor.stop()
+        time.sleep(1.0)  # past the grace period, the same long poll still waiting
+        if not ended.is_set():
+            late.append(submit(client, executor, "square", [4]))
+
+    threading.Thread(target=stop_then_submit, daemon=True).start()
+    executor.run(max_seconds=30, handle_signals=False)
+    ended.set()
+    assert len(late) == 1
+    process = client.get_process(late[0], executor._prvkey)
+    assert process.state == Colonies.FAILED and "executor shutting down" in process.errors[0]

@@ -83,11 +83,21 @@ def test_identity_is_required():
         Executor(object(), "colony", colony_prvkey=SECRET)
 
 
+@pytest.mark.parametrize(("option", "value"), [("available_cpu", "4"), ("available_cpu", "4 cores"),
+                                             ("available_memory", "8"), ("available_memory", "8gi")])
+def test_resources_the_server_would_misread_are_refused(option, value):
+    """The server reads a CPU value without ``m`` as 0 CPUs and refuses malformed values on every assign."""
+    with pytest.raises(ValueError, match=option):
+        Executor(None, "c", "t", colony_prvkey="11" * 32, **{option: value})
+    Executor(None, "c", "t", colony_prvkey="11" * 32, available_cpu="4000m", available_memory="8Gi")
+
+
 def test_module_functions_are_its_public_functions():
     functions = module_functions(tasks)
     assert set(functions) == {"double", "nothing", "boom", "slow", "square", "whoami", "not_a_number", "unprintable",
                               "base_exception", "die", "sleep_telling_pid", "interrupt_self", "interrupted",
-                              "raise_two_arg_error", "unloadable_result"}  # not its classes, nor _private
+                              "raise_two_arg_error", "unloadable_result", "times_out",
+                              "interrupt_main_then_finish"}  # not its classes, nor _private
     assert set(module_functions(tasks, ["square"])) == {"square"}
     with pytest.raises(SystemExit, match="no function missing"):
         module_functions(tasks, ["missing"])
