@@ -91,6 +91,15 @@ static int from_hex(const char *hex, size_t len, unsigned char *out)
 
 /* ---- building blocks ---- */
 
+/* Zero a secret. Through a volatile pointer: a memset of a buffer never read again is a dead
+ * store that optimising compilers remove, leaving the key on the stack. */
+static void wipe(void *secret, size_t len)
+{
+    volatile unsigned char *byte = secret;
+    while (len--)
+        *byte++ = 0;
+}
+
 static int parse_key_hex(const char *key_hex, size_t key_len, unsigned char key[32])
 {
     if (key_len != 64)
@@ -218,7 +227,7 @@ int pfc_sign(const char *message, size_t message_len, const char *key_hex, size_
         else if (!secp.serialize_compact(context, compact, &recid, &signature))
             status = PFC_ERR_LIBRARY;
     }
-    memset(key, 0, sizeof key);
+    wipe(key, sizeof key);
     if (status != PFC_OK)
         return status;
     compact[64] = (unsigned char)recid;
@@ -237,7 +246,7 @@ int pfc_id(const char *key_hex, size_t key_len, char *out_hex64)
     /* Creating the public key checks the key's range itself; only on failure do we ask why. */
     if (status == PFC_OK && !secp.pubkey_create(context, &pubkey, key))
         status = secp.seckey_verify(context, key) ? PFC_ERR_LIBRARY : PFC_ERR_KEY_RANGE;
-    memset(key, 0, sizeof key);
+    wipe(key, sizeof key);
     if (status != PFC_OK)
         return status;
     return write_id_hex(&pubkey, out_hex64);

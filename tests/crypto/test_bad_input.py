@@ -176,3 +176,28 @@ def test_keys_with_ascii_whitespace_work_as_upstreams_bytes_fromhex_read_them(pa
 def test_other_padding_is_still_refused(padded):
     with pytest.raises(ValueError, match="private key must"):
         Crypto().id(padded)
+
+
+class LyingBytes(bytes):
+    """A bytes subclass whose len() claims far more than it holds (the core trusts the length)."""
+
+    def __len__(self) -> int:
+        return 1 << 36
+
+
+class LyingStr(str):
+    """A str subclass whose encode() returns such bytes."""
+
+    def encode(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        return LyingBytes(str.encode(self, *args, **kwargs))
+
+
+def test_subclasses_cannot_make_the_core_read_past_their_bytes():
+    key = Crypto().prvkey()
+    expected = crypto.sign("hello", key)
+    assert crypto.sign_bytes(LyingBytes(b"hello"), key).decode() == expected
+    assert crypto.sign(LyingBytes(b"hello"), key) == expected
+    assert crypto.sign(LyingStr("hello"), LyingStr(key)) == expected
+    assert crypto.sign_bytes(b"hello", LyingStr(key)).decode() == expected
+    assert crypto.id_of(LyingStr(key)) == crypto.id_of(key)
+    assert crypto.sha3_256_hex(LyingBytes(b"hello")) == crypto.sha3_256_hex(b"hello")
