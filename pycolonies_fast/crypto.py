@@ -82,8 +82,9 @@ def _hex_text(value: str, what: str) -> bytes:
     """ASCII bytes of a hex argument; anything else is left for the core to reject by length or digit."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str of hex characters, not {type(value).__name__}")
-    # "replace" keeps the text out of UnicodeEncodeError, whose args would carry the whole key.
-    return value.encode("utf-8", "replace")
+    # "replace" keeps the text out of UnicodeEncodeError, whose args would carry the whole key;
+    # str.encode itself, as a subclass's encode() could return bytes whose len() lies to the core.
+    return str.encode(value, "utf-8", "replace")
 
 
 _ASCII_WHITESPACE = str.maketrans("", "", " \t\n\r\x0b\x0c")
@@ -105,26 +106,34 @@ def _retry_without_whitespace(prvkey: str, status: int, call: Callable[[bytes], 
 
 
 def _message_bytes(message: str | bytes) -> bytes:
-    """A message as bytes: str is UTF-8 encoded, as upstream does."""
+    """A message as plain bytes (str UTF-8 encoded, as upstream does). Subclasses are copied
+    through their buffer: the core reads as many bytes as ``len()`` says, which a subclass can fake."""
+    if type(message) is bytes:
+        return message
     if isinstance(message, str):
-        return message.encode("utf-8")
+        return str.encode(message, "utf-8")
     if isinstance(message, (bytes, bytearray, memoryview)):
-        return bytes(message)
+        return bytes(memoryview(message))
     raise TypeError(f"message must be str or bytes, not {type(message).__name__}")
+
+
+def _key_bytes(prvkey: str) -> bytes:
+    """ASCII bytes of a private key: a plain str directly, anything else through ``_hex_text``."""
+    if type(prvkey) is str:
+        try:
+            return prvkey.encode()
+        except UnicodeEncodeError:
+            pass
+    return _hex_text(prvkey, "private key")
 
 
 def sign_bytes(message: bytes, prvkey: str) -> bytes:
     """Sign SHA3-256(message); the signature as 130 lowercase hex ASCII bytes (the fast path for RPCs)."""
-    try:
-        key = prvkey.encode()
-    except (AttributeError, UnicodeEncodeError):
-        key = _hex_text(prvkey, "private key")
-    out = _scratch.signature
-    try:
-        status = _pfc_sign(message, len(message), key, len(key), out)
-    except TypeError:  # not bytes: a buffer or str is converted, anything else gets a clear error
+    key = _key_bytes(prvkey)
+    if type(message) is not bytes:  # a buffer or str is converted, anything else gets a clear error
         message = _message_bytes(message)
-        status = _pfc_sign(message, len(message), key, len(key), out)
+    out = _scratch.signature
+    status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         _retry_without_whitespace(prvkey, status, lambda key: _pfc_sign(message, len(message), key, len(key), out))
     return _c_string(out, 130)
@@ -132,12 +141,13 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
 
 def sign(data: str | bytes, prvkey: str) -> str:
     """Sign a message (str is UTF-8 encoded, as upstream does) with a hex private key."""
-    try:  # the common case, str and str, without helper calls: this is the hottest path
-        message = data.encode()  # type: ignore[union-attr]  # bytes take the except branch
-        key = prvkey.encode()
-    except (AttributeError, UnicodeEncodeError):
-        message = _message_bytes(data)
-        key = _hex_text(prvkey, "private key")
+    if type(data) is str and type(prvkey) is str:  # the common case without helper calls: the hottest path
+        try:
+            message, key = data.encode(), prvkey.encode()
+        except UnicodeEncodeError:
+            message, key = _message_bytes(data), _hex_text(prvkey, "private key")
+    else:
+        message, key = _message_bytes(data), _hex_text(prvkey, "private key")
     out = _scratch.signature
     status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
@@ -147,10 +157,7 @@ def sign(data: str | bytes, prvkey: str) -> str:
 
 def id_of(prvkey: str) -> str:
     """The Colonies id of a private key: SHA3-256 of its uncompressed public key's hex text."""
-    try:
-        key = prvkey.encode()
-    except (AttributeError, UnicodeEncodeError):
-        key = _hex_text(prvkey, "private key")
+    key = _key_bytes(prvkey)
     out = _scratch.digest
     status = _pfc_id(key, len(key), out)
     if status:
