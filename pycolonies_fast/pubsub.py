@@ -109,7 +109,7 @@ class WebsocketLostError(TransportError, ConnectionError):
     """The websocket connection broke, say a reset (a ``ConnectionError``, as upstream raised)."""
 
 
-def _connect_error(url: str, exc: BaseException) -> ConnectError:
+def websocket_connect_error(url: str, exc: BaseException) -> ConnectError:
     """The typed error for a websocket that could not be opened, of the kind ``exc`` was."""
     message = f"Failed to open websocket {url}: {exc}"
     if isinstance(exc, (WebSocketTimeoutException, TimeoutError)):
@@ -123,7 +123,7 @@ def _connect_error(url: str, exc: BaseException) -> ConnectError:
     return ConnectError(message)
 
 
-def _lost_error(message: str, exc: BaseException) -> TransportError:
+def websocket_lost_error(message: str, exc: BaseException) -> TransportError:
     """The typed error for a websocket that broke after it was opened, of the kind ``exc`` was."""
     if isinstance(exc, WebSocketConnectionClosedException):
         return WebsocketClosedError(message)
@@ -213,7 +213,7 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
             for msg in msgs:
                 ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
         except (websocket.WebSocketException, OSError) as exc:
-            raise _lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
+            raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
         yield ws
     finally:
         with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
@@ -253,7 +253,7 @@ def _connect(client: Any) -> websocket.WebSocket:
                 url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
             )
         except (websocket.WebSocketException, OSError) as exc:
-            error = _connect_error(url, exc)
+            error = websocket_connect_error(url, exc)
             error.__cause__ = exc
     assert error is not None
     raise error
@@ -373,7 +373,7 @@ def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
     except WebSocketTimeoutException as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     except (WebSocketConnectionClosedException, OSError) as exc:
-        raise _lost_error(f"Channel subscription connection closed by the server: {exc}", exc) from exc
+        raise websocket_lost_error(f"Channel subscription connection closed by the server: {exc}", exc) from exc
     except websocket.WebSocketException as exc:
         raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
     if opcode == ABNF.OPCODE_CLOSE:

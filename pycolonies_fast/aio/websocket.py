@@ -22,16 +22,20 @@ from yarl import URL
 from ..client._steps import arun_steps
 from ..client.processes import get_process_call
 from ..codec import build_request
-from ..errors import ConnectError, ConnectTimeoutError, RequestTimeoutError, TransportError
+from ..errors import ConnectError, RequestTimeoutError
 from ..models import Process
 from ..pubsub import (
     CLOSE_TIMEOUT,
+    WebsocketClosedError,
+    WebsocketHandshakeError,
     channel_batch,
     channel_subscription,
     channel_timeouts,
     process_subscriptions,
     wait_windows,
     watch_steps,
+    websocket_connect_error,
+    websocket_lost_error,
 )
 from .base import AsyncClientBase
 
@@ -115,7 +119,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
                 for msg in msgs:
                     await ws.send_str(build_request(msg, prvkey).decode())
             except (aiohttp.ClientError, OSError) as exc:
-                raise TransportError(f"Websocket lost while subscribing: {exc}") from exc
+                raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
             yield ws
         finally:
             with contextlib.suppress(aiohttp.ClientError, OSError):  # nothing left to report
@@ -137,10 +141,8 @@ class AsyncWebsocketMixin(AsyncClientBase):
             try:
                 connecting = _connect(transport.ws_session(), url, transport.ssl, transport.proxies[index])
                 return await asyncio.wait_for(connecting, self.connect_timeout)
-            except asyncio.TimeoutError:
-                error = ConnectTimeoutError(f"Timed out connecting to {url}")
-            except (aiohttp.ClientError, OSError) as exc:
-                error = ConnectError(f"Failed to open websocket {url}: {exc}")
+            except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
+                error = _connect_failure(url, exc)
         assert error is not None
         raise error
 
@@ -170,7 +172,18 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -
     except asyncio.TimeoutError as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     if message.type == aiohttp.WSMsgType.ERROR:
-        raise TransportError(f"Channel subscription failed: {ws.exception() or message.data}")
+        cause = ws.exception() or message.data
+        raise websocket_lost_error(f"Channel subscription failed: {cause}", cause)
     if message.type in _CLOSED:
-        raise TransportError("Channel subscription connection closed by the server")
+        raise WebsocketClosedError("Channel subscription connection closed by the server")
     return message.data
+
+
+def _connect_failure(url: str, exc: BaseException) -> ConnectError:
+    """The same typed error as the blocking client raises for a websocket that could not be opened
+    (``pubsub.websocket_connect_error``), from aiohttp's exception."""
+    if isinstance(exc, aiohttp.WSServerHandshakeError):
+        return WebsocketHandshakeError(f"Failed to open websocket {url}: {exc}", exc.status, dict(exc.headers or {}))
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return websocket_connect_error(url, exc.os_error)
+    return websocket_connect_error(url, exc)

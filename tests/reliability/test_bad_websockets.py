@@ -122,14 +122,24 @@ def test_a_refused_websocket_is_a_connect_error_in_both_clients():
         asyncio.run(scenario())
 
 
-def test_websocket_failures_are_also_the_exceptions_upstream_let_through():
+@pytest.mark.parametrize("client_class", [Colonies, AsyncColonies])
+def test_websocket_failures_are_also_the_exceptions_upstream_let_through(client_class):
     """Upstream's wait() and subscribe_channel() let websocket-client's and the socket's exceptions
-    through; ours are typed errors that are those exceptions too."""
+    through; ours are typed errors that are those exceptions too, in both clients."""
 
     def failure(stub: Stub | None) -> BaseException:
         port = 1 if stub is None else stub.port  # 1: nothing listens, the connection is refused
-        with Colonies("127.0.0.1", port) as client, pytest.raises(Exception) as info:
-            client.subscribe_channel(PID, "chat", KEY, timeout=2)
+        if client_class is Colonies:
+            with Colonies("127.0.0.1", port) as client, pytest.raises(Exception) as info:
+                client.subscribe_channel(PID, "chat", KEY, timeout=2)
+            return info.value
+
+        async def subscribe() -> None:
+            async with AsyncColonies("127.0.0.1", port) as client:
+                await client.subscribe_channel(PID, "chat", KEY, timeout=2)
+
+        with pytest.raises(Exception) as info:
+            asyncio.run(asyncio.wait_for(subscribe(), 20))
         return info.value
 
     refused = failure(None)
