@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
-from .client import AsyncColonies
+try:
+    import aiohttp  # noqa: F401 - only to name the extra that installs it
+except ModuleNotFoundError as missing:
+    raise ModuleNotFoundError("pycolonies_fast.aio needs aiohttp: pip install 'pycolonies-fast[async]'",
+                              name=missing.name) from missing
+
+from .client import AsyncColonies  # noqa: E402 - after the check above
 
 __all__ = ["AsyncColonies"]

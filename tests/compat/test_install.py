@@ -69,6 +69,14 @@ def test_import_loads_neither_boto3_nor_websocket():
     assert out.split() == ["[]", "[]"]
 
 
+def test_the_async_client_without_aiohttp_names_the_extra():
+    code = ("import sys; sys.modules['aiohttp'] = None\n"
+            "try:\n    import pycolonies_fast.aio\n"
+            "except ModuleNotFoundError as exc:\n    print(exc.name, '|', exc)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "aiohttp | pycolonies_fast.aio needs aiohttp: pip install 'pycolonies-fast[async]'"
+
+
 def test_install_aliases_upstream_module_names(compat_names):
     assert sorted(compat_names) == ["cfs", "colonies_monad", "crypto", "model", "pycolonies"]
     assert importlib.import_module("pycolonies") is pycolonies_fast
