@@ -67,7 +67,7 @@ def test_malformed_private_keys_raise_before_any_io(key, error, text):
         (lambda c: c.set_output(PID, [{(1, 2): "tuple key"}], KEY), TypeError, "Dict key must"),
         (lambda c: c.add_log(PID, 10**400, KEY), TypeError, "Integer exceeds 64-bit range"),  # beyond float64 too
         (lambda c: c.channel_append(PID, "ch", 1, 5, KEY), TypeError, "'int' object is not iterable"),
-        (lambda c: c.channel_append(PID, "ch", 1, 5.5, KEY), TypeError, "cannot convert 'float' object to bytes"),
+        (lambda c: c.channel_append(PID, "ch", 1, 5.5, KEY), TypeError, "'float' object is not iterable"),
         (lambda c: c.submit_func_spec({"funcname": "f"}, KEY), AttributeError, "model_dump"),
     ],
     ids=["set", "object", "bytes", "tuple-key", "huge-int", "channel-payload-int", "channel-payload-float",
