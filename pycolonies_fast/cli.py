@@ -82,7 +82,10 @@ def _resource(kind: str) -> Callable[[str], str]:
         from .executor_core import check_resources  # here: --help stays quick
 
         try:
-            check_resources(text, None) if kind == "cpu" else check_resources(None, text)
+            if kind == "cpu":
+                check_resources(text, None)
+            else:
+                check_resources(None, text)
         except ValueError as exc:
             raise argparse.ArgumentTypeError(str(exc).replace("available_", "")) from None
         return text

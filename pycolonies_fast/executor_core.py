@@ -128,7 +128,7 @@ class RunnerCore:
     """
 
     _lock: AbstractContextManager[Any]
-    _stopping: Any  # threading.Event or asyncio.Event: is_set(), set(), clear()
+    _stopping: Any  # threading.Event or asyncio.Event: is_set(), set()
     _hurry: Any
     _reporter: ReporterCore
 

@@ -82,9 +82,7 @@ class AsyncExecutor(RunnerCore):
         self.concurrency = concurrency
         self._reporter = AsyncReporter(client, self.executorid, self._prvkey, report_timeout)
         self._lock = contextlib.nullcontext()  # one event loop: no two steps run at once
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping = asyncio.Event()
-        self._hurry = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None  # with _stopping and _hurry, set by run()
         self._tasks: dict[str, asyncio.Task[Any]] = {}  # processid -> the worker task running it
         self._pool: CpuPool | None = None
 
