@@ -279,7 +279,9 @@ int pfc_verify(const char *message, size_t message_len, const char *sig_hex, siz
     if (from_hex(id_hex, 32, expected) != 0)
         return PFC_ERR_ID_HEX;
     int status = recover_signer(message, message_len, sig_hex, sig_len, &pubkey);
-    if (status == PFC_ERR_SIG_HIGH_S)
+    /* Well-formed but not valid (r or s out of range, r off the curve, high s): a plain "no",
+     * so that verify answers the same way for every forged signature. */
+    if (status == PFC_ERR_SIG_HIGH_S || status == PFC_ERR_SIG_INVALID)
         return 0;
     if (status == PFC_OK)
         status = id_of_public_key(&pubkey, actual);

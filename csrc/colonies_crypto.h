@@ -63,7 +63,8 @@ int pfc_recover_id(const char *message, size_t message_len, const char *sig_hex,
 
 /* Check that `sig_hex` is a valid server-acceptable signature of `message` by the holder of `id_hex`:
  * 1 if it is; 0 if it is well formed but not one the server would accept from that id (another key,
- * another message, or a high s); < 0 on malformed input. */
+ * another message, a high s, r or s out of range, r off the curve); < 0 on malformed input (length,
+ * hex, recovery id, id). */
 int pfc_verify(const char *message, size_t message_len, const char *sig_hex, size_t sig_len,
                const char *id_hex, size_t id_len);
 

@@ -177,7 +177,11 @@ def recover_id(message: str | bytes, signature: str) -> str:
 
 
 def verify(message: str | bytes, signature: str, id: str) -> bool:  # noqa: A002 - upstream naming
-    """True if the server would accept ``signature`` over ``message`` as coming from ``id``."""
+    """True if the server would accept ``signature`` over ``message`` as coming from ``id``.
+
+    Any 130-hex-character signature with a recovery id of 0..7 gets an answer, False for every
+    forged or invalid one; only one that is not a signature at all (length, hex, recovery id) or
+    a malformed ``id`` raises ``ValueError``."""
     data = _message_bytes(message)
     sig = _hex_text(signature, "signature")
     ident = _hex_text(id, "id")

@@ -87,8 +87,27 @@ def test_message_must_be_text_or_bytes():
 def test_malformed_signatures_raise_value_error(signature, expected):
     with pytest.raises(ValueError, match=expected):
         Crypto().recover_id("message", signature)
-    with pytest.raises(ValueError, match=expected):
-        Crypto().verify("message", signature, ID)
+    if expected == "invalid":  # well formed, just not valid: verify says no, as for any forgery
+        assert Crypto().verify("message", signature, ID) is False
+    else:
+        with pytest.raises(ValueError, match=expected):
+            Crypto().verify("message", signature, ID)
+
+
+def off_curve_r() -> int:
+    """The smallest r whose x coordinate has no point on secp256k1 (y^2 = x^3 + 7 has no root)."""
+    p = 2**256 - 2**32 - 977
+    x = 1
+    while pow(x**3 + 7, (p - 1) // 2, p) == 1:
+        x += 1
+    return x
+
+
+def test_verify_says_no_to_every_well_formed_forgery():
+    forged_r = f"{off_curve_r():064x}" + SIGNATURE[64:]
+    with pytest.raises(ValueError, match="invalid"):
+        Crypto().recover_id("message", forged_r)
+    assert Crypto().verify("message", forged_r, ID) is False
 
 
 def high_s_twin(signature: str) -> str:
