@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 import threading
 import uuid
 from dataclasses import dataclass
@@ -35,9 +35,6 @@ __all__ = [
 
 _CHUNK = 1 << 20
 _TRUE_WORDS = ("true", "1", "yes")
-# mkstemp creates 0600 files; finished downloads get the usual 0666 & ~umask instead.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
 
 
 class ChecksumMismatchError(ColoniesError):
@@ -132,6 +129,18 @@ _clients: dict[tuple, Any] = {}
 _clients_lock = threading.Lock()
 
 
+def _forget_clients_of_parent() -> None:
+    """In a forked child: the parent's clients share its pooled S3 sockets, and its lock may have
+    been held by another thread at the fork; the child makes its own."""
+    global _clients_lock
+    _clients.clear()
+    _clients_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_clients_of_parent)
+
+
 def s3_client(location: S3Location) -> Any:
     """A boto3 S3 client for `location`, created once per endpoint/credentials (clients are thread-safe)."""
     key = (location.endpoint_url, location.accesskey, location.secretkey, location.region, location.verify)
@@ -212,30 +221,40 @@ def _mismatch(record: dict[str, Any], actual: str) -> ChecksumMismatchError:
     )
 
 
+def _create_part_file(folder: str, name: str) -> tuple[int, str]:
+    """A new, empty temp file beside the destination, with the mode a plain ``open`` would give it
+    (0666 less the process's umask at this moment). The name starts with the file's, cut so that a
+    name at the 255-byte limit still fits."""
+    while True:
+        tmp = os.path.join(folder, f".{name[:32]}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
+
+
 def download_to_file(record: dict[str, Any], path: str) -> str:
-    """Stream the record's object into `path` atomically: a temp file in the same folder, checksum
-    verified, then os.replace; on any failure the temp file is removed and `path` is untouched."""
+    """Download the record's object into `path` atomically: a temp file in the same folder, checksum
+    verified, then os.replace; on any failure the temp file is removed and `path` is untouched.
+
+    boto3's managed transfer does the download, as upstream's ``download_file``: large objects come
+    in parallel ranges, and a connection lost mid-object is retried.
+    """
     location = location_of(record)
-    body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]
+    client = s3_client(location)
     folder, name = os.path.split(os.path.abspath(path))
-    # The temp name starts with the file's, cut so that a name at the 255-byte limit still fits.
-    fd, tmp = tempfile.mkstemp(prefix=f".{name[:32]}.", suffix=".part", dir=folder)
+    fd, tmp = _create_part_file(folder, name)
     try:
-        digest = hashlib.sha256()
         with os.fdopen(fd, "wb") as out:
-            for chunk in iter(lambda: body.read(_CHUNK), b""):
-                digest.update(chunk)
-                out.write(chunk)
-        if not checksum_matches(record, digest.hexdigest()):
-            raise _mismatch(record, digest.hexdigest())
-        os.chmod(tmp, 0o666 & ~_UMASK)
+            client.download_fileobj(location.bucket, record["ref"]["s3object"]["object"], out)
+        actual = sha256_file(tmp)
+        if not checksum_matches(record, actual):
+            raise _mismatch(record, actual)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    finally:
-        body.close()
     return path
 
 

@@ -1,7 +1,9 @@
 """ColonyFS: endpoint parsing offline, then upload/download/delete/sync against the real server
 and the moto S3 server of the dev-server (§d.9 and the fixed quirks)."""
 
+import http.client
 import os
+import signal
 import uuid
 
 import pytest
@@ -12,7 +14,7 @@ from pycolonies_fast import fs
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
-from tests.helpers import Identity
+from tests.helpers import Identity, Listener
 
 BOTH_MESSAGE = "Both 'fileid' and 'filename' cannot be set at the same time. Please provide only one."
 
@@ -303,3 +305,89 @@ def test_a_file_name_at_the_length_limit_downloads(live, label, tmp_path):
     live.client.upload_data(live.colony, live.key, filename=name, data=b"long", label=label)
     path = live.client.download_file(live.colony, live.key, dst=str(tmp_path), label=label, filename=name)
     assert os.listdir(tmp_path) == [name] and open(path, "rb").read() == b"long"
+
+
+def test_downloads_get_the_mode_the_current_umask_gives(live, label, tmp_path):
+    live.client.upload_data(live.colony, live.key, filename="m.txt", data=b"secret-ish", label=label)
+    previous = os.umask(0o077)
+    try:
+        for mask in (0o077, 0o027):
+            os.umask(mask)
+            folder = tmp_path / oct(mask)
+            path = live.client.download_file(live.colony, live.key, dst=str(folder), label=label, filename="m.txt")
+            assert os.stat(path).st_mode & 0o777 == 0o666 & ~mask
+    finally:
+        os.umask(previous)
+
+
+def test_a_forked_child_makes_its_own_s3_clients(live, label):
+    """The parent's boto3 clients share its pooled sockets; a lock held at the fork would hang the child."""
+    stored = live.client.upload_data(live.colony, live.key, filename="f.bin", data=b"forked", label=label)
+    parent_client = fs.s3_client(fs.location_of(stored))
+    with fs._clients_lock:  # another thread of the parent could be creating a client right now
+        pid = os.fork()
+        if pid == 0:  # the child: answer by exit status, never return into pytest
+            status = 1
+            try:
+                signal.alarm(20)
+                fresh = fs.s3_client(fs.location_of(stored)) is not parent_client
+                data = live.client.download_data(live.colony, live.key, fileid=stored["fileid"])
+                status = 0 if fresh and data == b"forked" else 3
+            finally:
+                os._exit(status)
+    _, wait_status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(wait_status) == 0
+
+
+class FirstGetCutShort(Listener):
+    """An HTTP proxy in front of moto that sends only half of the first object body it forwards,
+    then drops the connection, as a transient network failure mid-download would."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.cuts = 0
+        super().__init__()
+
+    def _serve(self, conn) -> None:
+        with conn, conn.makefile("rb") as requests:
+            while True:
+                line = requests.readline()
+                if not line:
+                    return
+                method, target, _ = line.decode("latin-1").split(" ", 2)
+                headers = {}
+                while (header := requests.readline()) not in (b"\r\n", b""):
+                    name, _, value = header.decode("latin-1").partition(":")
+                    headers[name.strip()] = value.strip()
+                body = requests.read(int(headers.get("Content-Length") or 0))
+                forward = http.client.HTTPConnection(self.upstream, timeout=10)
+                headers.pop("Connection", None)
+                forward.request(method, target, body=body, headers=headers)
+                reply = forward.getresponse()
+                data = reply.read()
+                forward.close()
+                cut = method == "GET" and len(data) > 1000 and self.cuts == 0
+                head = [f"HTTP/1.1 {reply.status} {reply.reason}"]
+                head += [f"{k}: {v}" for k, v in reply.getheaders()
+                         if k.lower() not in ("connection", "content-length", "transfer-encoding")]
+                head += [f"Content-Length: {len(data)}", "", ""]
+                conn.sendall("\r\n".join(head).encode("latin-1"))
+                if cut:
+                    self.cuts += 1
+                    conn.sendall(data[: len(data) // 2])
+                    return
+                if method != "HEAD":
+                    conn.sendall(data)
+
+
+def test_a_download_cut_short_is_resumed_as_upstreams_was(live, label, tmp_path, monkeypatch):
+    data = os.urandom(300_000)
+    proxy = FirstGetCutShort(os.environ["AWS_S3_ENDPOINT"].split("://")[-1])
+    try:
+        monkeypatch.setenv("AWS_S3_ENDPOINT", f"127.0.0.1:{proxy.port}")  # the record points at the proxy
+        live.client.upload_data(live.colony, live.key, filename="cut.bin", data=data, label=label)
+        path = live.client.download_file(live.colony, live.key, dst=str(tmp_path), label=label, filename="cut.bin")
+    finally:
+        proxy.close()
+    assert proxy.cuts == 1
+    assert open(path, "rb").read() == data and os.listdir(tmp_path) == ["cut.bin"]
