@@ -116,8 +116,10 @@ def _snippet(body: bytes) -> str:
     return text + ("..." if len(body) > 200 else "")
 
 
-# A number token of 19 or more digits: it may not fit in 64 bits.
-_LONG_NUMBER = re.compile(rb"[:\[,]\s*-?\d{19}")
+# A number token that may not fit in 64 bits: negative with 19 or more digits (below -2**63), or
+# positive with 20 or more (above 2**64 - 1). orjson reads every other integer exactly, so the
+# 19-digit nanosecond times of every process (prioritytime) keep the fast path.
+_LONG_NUMBER = re.compile(rb"[:\[,]\s*(?:-\d{19}|\d{20})")
 
 
 def _load_payload(data: bytes) -> Any:

@@ -8,6 +8,7 @@ import math
 import orjson
 import pytest
 
+from pycolonies_fast import codec
 from pycolonies_fast.codec import decode_envelope, encode_payload
 
 
@@ -57,3 +58,19 @@ def test_integers_beyond_64_bits_are_decoded_as_exact_ints():
     _, _, decoded = decode_envelope(body)
     assert decoded == {"args": [18446744073709552000, -9223372036854775809, 7, 0.5], "id": "x,12345678901234567890123"}
     assert [type(a) for a in decoded["args"]] == [int, int, int, float]
+
+
+def test_integers_within_64_bits_stay_on_the_orjson_path(monkeypatch):
+    """Every process carries a 19-digit prioritytime (nanoseconds): orjson reads it exactly, so the
+    slower json module must not be asked."""
+    def refuse(data):
+        raise AssertionError("json.loads used for a payload orjson reads exactly")
+
+    monkeypatch.setattr(codec.json, "loads", refuse)
+    numbers = [1795438690522694859, 9999999999999999999, -922337203685477580, 9223372036854775807]
+    payload = (b'{"prioritytime":1795438690522694859,'
+               b'"args":[9999999999999999999, -922337203685477580, 9223372036854775807]}')
+    body = b'{"payloadtype":"p","payload":"%s","error":false}' % base64.b64encode(payload)
+    _, _, decoded = decode_envelope(body)
+    assert [decoded["prioritytime"], *decoded["args"]] == numbers
+    assert all(type(n) is int for n in decoded["args"])
