@@ -20,13 +20,14 @@ class CronsMixin(ClientCore):
         """Schedule ``workflow`` with a 6-field cron expression (seconds first, e.g. ``0/5 * * * * *``).
 
         Fixed: upstream misspelled the field as ``waitforprevprocessgrap``, so ``wait`` was ignored;
-        this sends ``waitforprevprocessgraph``. The workflow travels as a JSON string.
+        this sends ``waitforprevprocessgraph``, as a bool (the server refuses 0/1, which upstream's
+        ignored field let through). The workflow travels as a JSON string.
         """
         cron = {
             "name": cronname,
             "colonyname": colonyname,
             "interval": -1,
-            "waitforprevprocessgraph": wait,
+            "waitforprevprocessgraph": bool(wait),
             "cronexpression": cronexpr,
             "workflowspec": json.dumps(workflow.model_dump(by_alias=True)),
         }

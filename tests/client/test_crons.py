@@ -37,6 +37,13 @@ def test_wait_flag_reaches_the_server(client, executor):
     assert client.get_cron(cron["cronid"], executor.prvkey)["waitforprevprocessgraph"] is True
 
 
+@pytest.mark.parametrize(("wait", "stored"), [(1, True), (0, False), (None, False)])
+def test_a_wait_flag_that_is_not_a_bool_is_taken_for_its_truth(client, executor, wait, stored):
+    """Upstream's misspelled field let any value through; the server refuses a non-bool flag."""
+    cron = client.add_cron(unique("cron"), "0 0 * * * *", wait, workflow(executor), executor.colony, executor.prvkey)
+    assert client.get_cron(cron["cronid"], executor.prvkey)["waitforprevprocessgraph"] is stored
+
+
 def test_no_crons_is_an_empty_list(client, own_colony, new_executor):
     executor = new_executor(in_colony=own_colony)
     assert client.get_crons(own_colony.name, 100, executor.prvkey) == []
