@@ -6,13 +6,16 @@ the two upstream has (Process in/out renaming, File label normalisation): a Proc
 every assign, so it must stay lean. For the same reason mutable defaults (`[]`, `{}`, `Gpu()`, the
 empty `Fs`) are default factories: pydantic would deep-copy a literal default through
 `copy.deepcopy` each time (a reply's spec has no `channels`, so every parse paid for one). The
-values are the same; only `model_fields[name].default` differs (the factory is in `default_factory`).
+values are the same, and so is the JSON schema (`_fresh` writes the default into it); only
+`model_fields[name].default` differs (the factory is in `default_factory`).
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
+from pydantic_core import to_jsonable_python
 
 __all__ = [
     "Gpu",
@@ -32,6 +35,12 @@ __all__ = [
 ]
 
 
+def _fresh(factory: Callable[[], Any]) -> Any:
+    """A field whose default is made anew by ``factory`` for each instance, shown in the JSON
+    schema as a literal default would be."""
+    return Field(default_factory=factory, json_schema_extra={"default": to_jsonable_python(factory())})
+
+
 class Gpu(BaseModel):
     """GPU requirements of a function spec."""
 
@@ -47,14 +56,14 @@ class Conditions(BaseModel):
     colonyname: str = ""
     executornames: list[str] | None = None
     executortype: str
-    dependencies: list[str] = Field(default_factory=list)
+    dependencies: list[str] = _fresh(list)
     nodes: int = 0
     cpu: str = ""
     processes: int = 0
     processespernode: int = 0
     mem: str = ""
     storage: str = ""
-    gpu: Gpu | None = Field(default_factory=Gpu)
+    gpu: Gpu | None = _fresh(Gpu)
     walltime: int = 0
 
 
@@ -71,17 +80,17 @@ class FuncSpec(BaseModel):
 
     nodename: str = ""
     funcname: str = ""
-    args: list[str | int] = Field(default_factory=list)
-    kwargs: dict[str, str | list[str]] | None = Field(default_factory=dict)
+    args: list[str | int] = _fresh(list)
+    kwargs: dict[str, str | list[str]] | None = _fresh(dict)
     priority: int = 0
     maxwaittime: int = 0
     maxexectime: int = 0
     maxretries: int = 0
     conditions: Conditions
     label: str = ""
-    fs: Fs | None = Field(default_factory=lambda: Fs(mount="", snapshots=None, dirs=None))
-    env: dict[str, str] = Field(default_factory=dict)
-    channels: list[str] = Field(default_factory=list)
+    fs: Fs | None = _fresh(lambda: Fs(mount="", snapshots=None, dirs=None))
+    env: dict[str, str] = _fresh(dict)
+    channels: list[str] = _fresh(list)
 
 
 class Attribute(BaseModel):
@@ -132,7 +141,7 @@ class Workflow(BaseModel):
     """A set of function specs submitted together as a process graph."""
 
     colonyname: str
-    functionspecs: list[FuncSpec] = Field(default_factory=list)
+    functionspecs: list[FuncSpec] = _fresh(list)
 
 
 class Position(BaseModel):
@@ -146,10 +155,10 @@ class ProcessNode(BaseModel):
     """A node of a process graph, as drawn by the Colonies dashboard."""
 
     id: str
-    data: dict[str, str] = Field(default_factory=dict)
+    data: dict[str, str] = _fresh(dict)
     position: Position
     type: str
-    style: dict[str, str] = Field(default_factory=dict)
+    style: dict[str, str] = _fresh(dict)
 
 
 class ProcessEdge(BaseModel):

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
+from pydantic_core import to_jsonable_python
 
+from pycolonies_fast import models
 from pycolonies_fast.models import (
     Attribute,
     Conditions,
@@ -367,3 +369,15 @@ def test_file_parses_server_reply_with_added_time():
     reply["fileid"] = "f" * 64
     parsed = File(**reply)
     assert parsed.added.year == 2024 and parsed.fileid == "f" * 64
+
+
+@pytest.mark.parametrize("name", models.__all__)
+def test_the_json_schema_shows_every_default_a_factory_makes(name):
+    """Mutable defaults are factories (a parse must not deep-copy them); schema consumers (FastAPI,
+    OpenAPI) still see the default, as upstream's literal defaults showed it."""
+    model = getattr(models, name)
+    properties = model.model_json_schema()["properties"]
+    for field_name, field in model.model_fields.items():
+        if field.default_factory is not None:
+            expected = to_jsonable_python(field.get_default(call_default_factory=True))
+            assert properties[field.alias or field_name]["default"] == expected, field_name
