@@ -200,7 +200,10 @@ class Transport:
             conn.close()
             if not isinstance(exc, Exception):
                 raise
-            raise self._classify(exc, stage, reused, idempotent, read_timeout) from exc
+            error = self._classify(exc, stage, reused, idempotent, read_timeout)
+            if error is exc:
+                raise  # already typed (the reply reader's ReplyError): its own cause stays its cause
+            raise error from exc
         if keep_alive:
             self._checkin(conn)
         else:
@@ -223,6 +226,8 @@ class Transport:
                 return ConnectTimeoutError(f"Timed out connecting to {where}")
             return RequestTimeoutError(f"No reply from {where} within the read timeout ({read_timeout} s)")
         if isinstance(exc, ssl.SSLError):
+            if stage == "connect":  # the handshake failed: nothing was sent, failover may move on
+                return ConnectError(f"TLS failure with {where}: {exc}")
             return TransportError(f"TLS failure with {where}: {exc}")
         if isinstance(exc, (_Dropped, OSError)):
             if stage == "connect":
@@ -340,9 +345,9 @@ def _read_response(
         recv = _before_deadline(recv, settimeout, started + timeout)
     buf = bytearray(first)
     while True:
-        end = _fill_until(recv, buf, b"\r\n\r\n", 0)
-        status, length, chunked, keep_alive = _parse_head(bytes(buf[:end]))
-        del buf[: end + 4]
+        head_end = _fill_until(recv, buf, _HEAD_END, 0)
+        status, length, chunked, keep_alive = _parse_head(_with_crlf(bytes(buf[: head_end.start()])))
+        del buf[: head_end.end()]
         if not 100 <= status < 200:
             break
     if status in (204, 304):  # never a body (RFC 9112 §6.3)
@@ -372,6 +377,14 @@ def _before_deadline(recv: _Recv, settimeout: Callable[[float], None], deadline:
     return recv_in_time
 
 
+# The empty line that ends a head; lines may end in a bare LF (RFC 9112 §2.2), as http.client
+# (upstream's requests) reads them. A server that ends its lines so is rare: the reader takes it
+# on its slower path, and makes such a head CRLF before parsing it.
+_HEAD_END = re.compile(rb"\r?\n\r?\n")
+_BARE_LF = re.compile(rb"(?<!\r)\n")
+_CRLF = re.compile(rb"\r\n")
+# A header line folded onto the next (obs-fold, RFC 9112 §5.2): unfolded into one space.
+_OBS_FOLD = re.compile(rb"\r\n[ \t]+")
 # On the lower-cased header block: the three headers that frame a reply (with any blanks around
 # their names, which make the reply malformed), any line without a colon, and a chunk size.
 _FRAMING_HEADER = re.compile(
@@ -396,6 +409,8 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     length: int | None = None
     chunked = closing = False
     if fields:
+        if b"\n " in fields or b"\n\t" in fields:
+            fields = _OBS_FOLD.sub(b" ", fields)
         bad = _LINE_WITHOUT_COLON.search(fields)
         if bad is not None:
             line = bad.group().rstrip(b"\r")
@@ -426,7 +441,7 @@ def _read_chunked(recv: _Recv, buf: bytearray) -> tuple[bytes, int]:
     out = bytearray()
     pos = 0
     while True:
-        eol = _fill_until(recv, buf, b"\r\n", pos)
+        eol = _fill_until(recv, buf, _CRLF, pos).start()
         size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
         if _CHUNK_SIZE.fullmatch(size_text) is None:  # hex digits only: int() would take "-2", "0x3", "1_0"
             raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}")
@@ -434,7 +449,7 @@ def _read_chunked(recv: _Recv, buf: bytearray) -> tuple[bytes, int]:
         pos = eol + 2
         if size == 0:
             while True:  # skip trailers up to the empty line
-                eol = _fill_until(recv, buf, b"\r\n", pos)
+                eol = _fill_until(recv, buf, _CRLF, pos).start()
                 line_empty = eol == pos
                 pos = eol + 2
                 if line_empty:
@@ -455,11 +470,16 @@ def _read_to_eof(recv: _Recv, buf: bytearray) -> bytes:
         buf += data
 
 
-def _fill_until(recv: _Recv, buf: bytearray, marker: bytes, start: int) -> int:
-    """Receive until ``marker`` occurs in ``buf`` at or after ``start``; return its offset."""
+def _with_crlf(head: bytes) -> bytes:
+    """A response head with every bare-LF line end made CRLF (most heads have none)."""
+    return head if _BARE_LF.search(head) is None else _BARE_LF.sub(b"\r\n", head)
+
+
+def _fill_until(recv: _Recv, buf: bytearray, marker: re.Pattern[bytes], start: int) -> re.Match[bytes]:
+    """Receive until ``marker`` matches in ``buf`` at or after ``start``; return the match."""
     while True:
-        found = buf.find(marker, start)
-        if found >= 0:
+        found = marker.search(buf, start)
+        if found is not None:
             return found
         if len(buf) - start > _MAX_HEAD:
             raise ReplyError("HTTP reply head or chunk line too long")

@@ -184,6 +184,8 @@ def _proxy(scheme: str, url: URL | str) -> URL | None:
 def _classify(exc: Exception, where: str, read_timeout: float | None) -> Exception:
     """The typed error for an aiohttp failure (see the module docstring)."""
     if isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError)):
+        if isinstance(exc, aiohttp.ClientConnectorError):  # the handshake failed: nothing was sent
+            return ConnectError(f"TLS failure with {where}: {exc}")
         return TransportError(f"TLS failure with {where}: {exc}")
     if isinstance(exc, aiohttp.ClientConnectorError):
         return ConnectError(f"Failed to connect to {where}: {exc.os_error}")

@@ -26,6 +26,7 @@ from pycolonies_fast.client import Colonies, colonies_client
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import (
     ColoniesConnectionError,
+    ConnectError,
     ReplyError,
     RequestTimeoutError,
     ServerError,
@@ -195,6 +196,21 @@ def test_assign_read_timeout_covers_the_long_poll():
     srv.close()
 
 
+@pytest.mark.parametrize("head", [
+    b"HTTP/1.1 200 OK\nContent-Type: text/plain\nContent-Length: %d\n\n",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\nContent-Length: %d\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nX-Folded: one\r\n  two\r\nContent-Length: %d\r\n\r\n",
+], ids=["bare-lf", "mixed", "obs-fold"])
+def test_heads_http_client_reads_are_read_at_once(head):
+    """Bare-LF line ends and folded header lines (RFC 9112 §2.2, §5.2), as upstream's http.client read them."""
+    body = b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}'
+    with RawServer([(head % len(body)) + body] * 2) as srv:
+        client = Colonies("127.0.0.1", srv.port, timeout=5)
+        started = time.monotonic()
+        assert [client.get_colony("dev", KEY) for _ in range(2)] == [{"name": "dev"}] * 2
+        assert time.monotonic() - started < 2 and srv.connections == 1
+
+
 def test_non_json_reply_is_a_reply_error():
     srv = RawServer([reply(b"<html>404 page not found</html>", 404)])
     with pytest.raises(ColoniesConnectionError) as info:
@@ -281,6 +297,30 @@ def test_without_a_system_ca_store_certifis_bundle_is_trusted_as_requests_did(mo
         monkeypatch.setattr(ssl, "get_default_verify_paths", real_paths)
     has_store = any(os.path.exists(p) for p in ssl.get_default_verify_paths()[:2] if p)
     assert Colonies("127.0.0.1", 1, tls=True).ca_bundle is (None if has_store else certifi.where())
+
+
+def test_a_failed_tls_handshake_fails_over_like_a_refused_connection(tls_files):
+    """Nothing is sent before the handshake succeeds, so even a call that must not run twice moves on."""
+    cert, context = tls_files
+    wrong_name = RawServer([COLONY_REPLY], tls=context)  # its certificate names 127.0.0.1, not localhost
+    good = RawServer([reply(b'{"payloadtype":"addlogmsg","payload":"e30=","error":false}')], tls=context)
+    client = Colonies.from_endpoints([("localhost", wrong_name.port), ("127.0.0.1", good.port)],
+                                     tls=True, ca_bundle=cert)
+    assert client.add_log("ab" * 32, "message", KEY) == {}
+    assert (wrong_name.requests, len(good.requests)) == ([], 1)
+    with pytest.raises(ConnectError, match="TLS failure .*(?i:certificate)"):
+        Colonies("localhost", wrong_name.port, tls=True, ca_bundle=cert, retries=0).get_colony("dev", KEY)
+
+    async def through_the_async_client():
+        endpoints = [("localhost", wrong_name.port), ("127.0.0.1", good.port)]
+        async with AsyncColonies.from_endpoints(endpoints, tls=True, ca_bundle=cert) as client:
+            return await client.add_log("ab" * 32, "message", KEY)
+
+    good.actions.append(reply(b'{"payloadtype":"addlogmsg","payload":"e30=","error":false}'))
+    assert asyncio.run(through_the_async_client()) == {}
+    assert (wrong_name.requests, len(good.requests)) == ([], 2)
+    wrong_name.close()
+    good.close()
 
 
 def test_tls_without_verification(tls_files):

@@ -66,6 +66,15 @@ def test_unreadable_reply_is_a_reply_error(reply, expected):
     assert isinstance(exc, ColoniesConnectionError)  # what upstream code catches
     assert expected in str(exc)
     assert took < TIMEOUT
+    assert len(chain_of_causes(exc)) < 5  # walking the causes ends (the root-cause idiom)
+
+
+def chain_of_causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and its causes, stopped at 100 in case the chain loops."""
+    chain = [exc]
+    while chain[-1].__cause__ is not None and len(chain) < 100:
+        chain.append(chain[-1].__cause__)
+    return chain
 
 
 def test_html_500_message_shows_status_and_body_start():
