@@ -29,11 +29,14 @@ from .transport import bracketed, ca_locations
 __all__ = [
     "FINAL_STATES",
     "WaitTimeoutError",
+    "WebsocketAddressError",
     "WebsocketClosedError",
+    "WebsocketClosedWhileOpeningError",
     "WebsocketConnectError",
     "WebsocketConnectTimeoutError",
     "WebsocketHandshakeError",
     "WebsocketLostError",
+    "WebsocketOpenError",
     "WebsocketRefusedError",
     "channel_batch",
     "channel_subscription",
@@ -64,6 +67,9 @@ CHANNEL_GRACE = 10.0
 CLOSE_TIMEOUT = 0.5
 #: What the server does with a subscription timeout of 0: its default, seconds.
 SERVER_DEFAULT_TIMEOUT = 30
+#: Longest single socket wait, seconds: a socket timeout cannot be much longer than 2**33 s, and a
+#: subscription may ask for "forever" (10**11, 2**62); longer waits are taken in steps of this.
+LONGEST_SOCKET_WAIT = 86400.0
 
 
 class WaitTimeoutError(RequestTimeoutError, WebSocketConnectionClosedException):
@@ -101,6 +107,20 @@ class WebsocketHandshakeError(ConnectError, websocket.WebSocketBadStatusExceptio
         self.resp_body = None
 
 
+class WebsocketClosedWhileOpeningError(ConnectError, WebSocketConnectionClosedException):
+    """The server hung up during the websocket handshake (``WebSocketConnectionClosedException``,
+    as upstream raised); nothing was subscribed."""
+
+
+class WebsocketAddressError(ConnectError, websocket.WebSocketAddressException):
+    """The websocket's host name could not be resolved (``WebSocketAddressException``, as upstream raised)."""
+
+
+class WebsocketOpenError(ConnectError, websocket.WebSocketException):
+    """Opening the websocket failed otherwise: a reply that is no websocket handshake, a proxy
+    failure (a ``WebSocketException``, as upstream raised)."""
+
+
 class WebsocketClosedError(TransportError, WebSocketConnectionClosedException):
     """The server closed the websocket early (websocket-client's ``WebSocketConnectionClosedException``)."""
 
@@ -120,6 +140,12 @@ def websocket_connect_error(url: str, exc: BaseException) -> ConnectError:
         return WebsocketConnectError(message)
     if isinstance(exc, websocket.WebSocketBadStatusException):
         return WebsocketHandshakeError(message, exc.status_code, exc.resp_headers)
+    if isinstance(exc, WebSocketConnectionClosedException):
+        return WebsocketClosedWhileOpeningError(message)
+    if isinstance(exc, websocket.WebSocketAddressException):
+        return WebsocketAddressError(message)
+    if isinstance(exc, websocket.WebSocketException):
+        return WebsocketOpenError(message)
     return ConnectError(message)
 
 
@@ -218,6 +244,7 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
     finally:
         with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
             ws.close(timeout=CLOSE_TIMEOUT)
+        ws.shutdown()  # close() leaves the socket open when the server's close frame came first
 
 
 def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
@@ -225,9 +252,8 @@ def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
     passes; either ends the iteration (a subscription's normal end). A connection lost otherwise
     (reset) or a frame that breaks the websocket protocol raises TransportError."""
     while True:
-        ws.settimeout(max(deadline - time.monotonic(), 0.001))
         try:
-            opcode, data = ws.recv_data()
+            opcode, data = _recv_before(ws, deadline)
         except (WebSocketConnectionClosedException, WebSocketTimeoutException, TimeoutError):
             return
         except OSError as exc:
@@ -237,6 +263,19 @@ def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
         if opcode == ABNF.OPCODE_CLOSE:
             return
         yield data
+
+
+def _recv_before(ws: websocket.WebSocket, deadline: float) -> tuple[int, bytes]:
+    """The next frame's ``(opcode, data)``; ``WebSocketTimeoutException`` once `deadline` (monotonic)
+    has passed, however far away it is (socket waits of at most LONGEST_SOCKET_WAIT each)."""
+    while True:
+        left = deadline - time.monotonic()
+        ws.settimeout(min(max(left, 0.001), LONGEST_SOCKET_WAIT))
+        try:
+            return ws.recv_data()
+        except (WebSocketTimeoutException, TimeoutError):
+            if left <= LONGEST_SOCKET_WAIT:
+                raise
 
 
 def _connect(client: Any) -> websocket.WebSocket:
@@ -288,7 +327,7 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
 def wait_windows(process: Any, timeout: float) -> Generator[float, Process | None, Process]:
     """The steps of one wait, for both clients: yields the end (monotonic) of each subscription
     window and is sent the process if it finished within it, else None; raises WaitTimeoutError."""
-    deadline = time.monotonic() + max(float(timeout), 0.0)
+    deadline = time.monotonic() + max(float(timeout or 0), 0.0)  # None: what upstream's null meant, 0
     while True:
         finished = yield min(deadline, time.monotonic() + SUBSCRIPTION_WINDOW)
         if finished is not None:
@@ -367,10 +406,9 @@ def subscribe_channel(
 
 def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
     """The next data frame's bytes, or a typed error on timeout, a closed connection or a bad frame."""
-    ws.settimeout(max(deadline - time.monotonic(), 0.001))
     try:
-        opcode, data = ws.recv_data()
-    except WebSocketTimeoutException as exc:
+        opcode, data = _recv_before(ws, deadline)
+    except (WebSocketTimeoutException, TimeoutError) as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     except (WebSocketConnectionClosedException, OSError) as exc:
         raise websocket_lost_error(f"Channel subscription connection closed by the server: {exc}", exc) from exc

@@ -27,7 +27,9 @@ from ..models import Process
 from ..pubsub import (
     CLOSE_TIMEOUT,
     WebsocketClosedError,
+    WebsocketClosedWhileOpeningError,
     WebsocketHandshakeError,
+    WebsocketOpenError,
     channel_batch,
     channel_subscription,
     channel_timeouts,
@@ -186,4 +188,8 @@ def _connect_failure(url: str, exc: BaseException) -> ConnectError:
         return WebsocketHandshakeError(f"Failed to open websocket {url}: {exc}", exc.status, dict(exc.headers or {}))
     if isinstance(exc, aiohttp.ClientConnectorError):
         return websocket_connect_error(url, exc.os_error)
+    if isinstance(exc, aiohttp.ServerDisconnectedError):
+        return WebsocketClosedWhileOpeningError(f"Failed to open websocket {url}: {exc}")
+    if isinstance(exc, aiohttp.ClientResponseError):  # a reply that is not a websocket handshake
+        return WebsocketOpenError(f"Failed to open websocket {url}: {exc}")
     return websocket_connect_error(url, exc)

@@ -42,6 +42,9 @@ class FakeSocket:
     def close(self, timeout=None):
         self.closed = True
 
+    def shutdown(self):
+        self.closed = True
+
 
 def fake_process(processid="c" * 64):
     conditions = SimpleNamespace(executortype="cli", colonyname="dev")
@@ -209,3 +212,14 @@ def test_long_wait_renews_its_subscription(live, sockets, monkeypatch):
     thread.join()
     assert result.state == 3 and 2.4 < elapsed < 2.5 + PROMPT
     assert len(sockets) >= 3
+
+
+def test_wait_with_no_timeout_checks_once_as_upstreams_null_did(monkeypatch):
+    """Upstream sent a None timeout as null, which the server reads as 0: one look, no waiting."""
+    monkeypatch.setattr(pubsub.websocket, "create_connection", lambda url, **kw: FakeSocket())
+    states = iter([2, 0])
+    client = SimpleNamespace(host="localhost", port=50080, tls=False,
+                             get_process=lambda pid, key: SimpleNamespace(state=next(states)))
+    assert pubsub.wait_for_process(client, fake_process(), None, Crypto().prvkey()).state == 2
+    with pytest.raises(pubsub.WaitTimeoutError):
+        pubsub.wait_for_process(client, fake_process(), None, Crypto().prvkey())

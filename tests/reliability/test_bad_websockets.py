@@ -4,17 +4,26 @@ a refused connection): typed errors from both clients; past bad frames `wait` ca
 from __future__ import annotations
 
 import asyncio
+import gc
+import os
 import time
 
 import pytest
-from websocket import WebSocketBadStatusException, WebSocketConnectionClosedException
+from websocket import (
+    WebSocketAddressException,
+    WebSocketBadStatusException,
+    WebSocketConnectionClosedException,
+    WebSocketException,
+)
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import ConnectError, TransportError
 from pycolonies_fast.models import Process
+from pycolonies_fast.pubsub import websocket_connect_error
 from tests.client.test_models import process_reply
+from tests.helpers import eventually
 
 from .stub import Stub, envelope, http, websocket, ws_frame
 
@@ -153,8 +162,56 @@ def test_websocket_failures_are_also_the_exceptions_upstream_let_through(client_
     with hung_up:
         closed = failure(hung_up)
     assert isinstance(closed, TransportError) and isinstance(closed, WebSocketConnectionClosedException)
+    with Stub([]) as hangs_up_in_handshake:
+        closed_early = failure(hangs_up_in_handshake)
+    assert isinstance(closed_early, ConnectError) and isinstance(closed_early, WebSocketConnectionClosedException)
+    with Stub([b"SMTP ready\r\n\r\n"]) as not_http:
+        garbage = failure(not_http)
+    assert isinstance(garbage, ConnectError) and isinstance(garbage, WebSocketException)
     reset = Stub([])
     reset.actions = [websocket(reset.requests, RESET, read_first=True)]
     with reset:
         lost = failure(reset)
     assert isinstance(lost, TransportError) and isinstance(lost, (ConnectionError, WebSocketConnectionClosedException))
+
+
+def test_an_unresolvable_websocket_host_is_upstreams_address_exception_too():
+    error = websocket_connect_error("ws://nowhere.invalid:1/pubsub", WebSocketAddressException("no such host"))
+    assert isinstance(error, ConnectError) and isinstance(error, WebSocketAddressException)
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="counts descriptors in /proc")
+def test_a_close_frame_from_the_server_closes_the_socket_at_once():
+    """websocket-client answers a close frame and marks itself closed but keeps the socket open, and
+    close() then does nothing: without an explicit shutdown only the garbage collector freed it."""
+    gc.disable()
+    try:
+        before = open_descriptors()
+        for _ in range(5):
+            with stub_for(ws_frame(0x8, b"\x03\xe8")) as stub, Colonies("127.0.0.1", stub.port) as client:
+                with pytest.raises(WebSocketConnectionClosedException):
+                    client.subscribe_channel(PID, "chat", KEY, timeout=2)
+        assert eventually(lambda: open_descriptors() <= before, timeout=3), (open_descriptors(), before)
+    finally:
+        gc.enable()
+
+
+def test_a_channel_subscription_of_any_length_can_be_asked_for():
+    """Upstream took "forever" as a huge timeout (10**11, 2**62); a socket timeout cannot be that long."""
+    entries = envelope([{"sequence": 1, "payload": "aGk=", "type": "data"}])
+    got: list[dict] = []
+
+    def first_batch_only(batch: list[dict]) -> bool:
+        got.extend(batch)
+        return False
+
+    for timeout in (10**11, 2**62):
+        stub = Stub([])
+        stub.actions = [websocket(stub.requests, ws_frame(0x1, entries))]
+        with stub, Colonies("127.0.0.1", stub.port) as client:
+            client.subscribe_channel(PID, "chat", KEY, timeout=timeout, callback=first_batch_only)
+    assert [entry["payload"] for entry in got] == [b"hi", b"hi"]
