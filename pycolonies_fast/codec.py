@@ -76,6 +76,18 @@ def _as_the_server_reads_it(value: Any) -> Any:
     return value
 
 
+def _deeply_nested_json(msg: dict[str, Any]) -> bytes:
+    """JSON of a message nested deeper than orjson goes, by Python's json as upstream sent it (the
+    server takes it); a circular one is a ValueError, NaN and infinity too."""
+    try:
+        text = json.dumps(msg, separators=(",", ":"), ensure_ascii=False, allow_nan=False, default=_json_default)
+    except ValueError as exc:
+        if "Circular" in str(exc):
+            raise
+        raise ValueError("NaN and infinity cannot be sent: JSON has no such numbers") from exc
+    return text.encode("utf-8", "surrogatepass")
+
+
 def encode_payload(msg: dict[str, Any]) -> bytes:
     """Base64 of the message's JSON.
 
@@ -86,6 +98,8 @@ def encode_payload(msg: dict[str, Any]) -> bytes:
     try:
         data = orjson.dumps(msg, default=_json_default, option=_JSON_OPTIONS)
     except orjson.JSONEncodeError as refused:
+        if "Recursion limit" in str(refused):  # nested deeper than orjson goes (254), or circular
+            return binascii.b2a_base64(_deeply_nested_json(msg), newline=False)
         try:  # the slow path, only for what orjson refuses: maybe what upstream sent
             data = orjson.dumps(_as_the_server_reads_it(msg), default=_json_default, option=_JSON_OPTIONS)
         except orjson.JSONEncodeError:

@@ -74,3 +74,19 @@ def test_integers_within_64_bits_stay_on_the_orjson_path(monkeypatch):
     _, _, decoded = decode_envelope(body)
     assert [decoded["prioritytime"], *decoded["args"]] == numbers
     assert all(type(n) is int for n in decoded["args"])
+
+
+def test_values_nested_deeper_than_orjson_goes_are_sent_as_upstream_sent_them():
+    deep: list = []
+    for _ in range(300):
+        deep = [deep]
+    assert decoded({"msgtype": "x", "out": [{"tree": deep}]}) == {"msgtype": "x", "out": [{"tree": deep}]}
+    circular: list = []
+    circular.append(circular)
+    with pytest.raises(ValueError, match="Circular"):
+        encode_payload({"msgtype": "x", "out": circular})
+    deep_nan: list = [math.nan]
+    for _ in range(300):
+        deep_nan = [deep_nan]
+    with pytest.raises(ValueError, match="NaN and infinity"):
+        encode_payload({"msgtype": "x", "out": deep_nan})
