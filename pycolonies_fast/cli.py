@@ -50,6 +50,10 @@ def module_functions(module: ModuleType, names: list[str] | None = None) -> dict
         raise SystemExit(f"{module.__name__}.COLONIES_FUNCTIONS must map names to functions, "
                          f"not be a {type(exposed).__name__}")
     functions = dict(exposed)
+    bad_names = sorted(repr(name) for name in functions if not isinstance(name, str) or not name)
+    if bad_names:
+        raise SystemExit(f"{module.__name__}.COLONIES_FUNCTIONS: names must be non-empty strings: "
+                         f"{', '.join(bad_names)}")
     not_callable = sorted(str(name) for name, fn in functions.items() if not callable(fn))
     if not_callable:
         raise SystemExit(f"{module.__name__}.COLONIES_FUNCTIONS: not callable: {', '.join(not_callable)}")
@@ -96,7 +100,8 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--module", required=True, help="importable module path, e.g. mypkg.tasks")
     parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
     parser.add_argument("--type", dest="executortype", help="executor type (required unless --existing)")
-    parser.add_argument("--name", help="executor name when registering (default <type>-<random>)")
+    parser.add_argument("--name", help="executor name when registering (default <type>-<random>); on a server "
+                        "that allows re-registering, an executor of that name is replaced, and removed at the end")
     parser.add_argument("--existing", action="store_true",
                         help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
     parser.add_argument("--keep-registered", action="store_true",
@@ -183,23 +188,26 @@ def run_executor(args: argparse.Namespace) -> int:
             raise SystemExit("registering an executor needs --type and COLONIES_COLONY_PRVKEY (or use --existing)")
         _check_key("COLONIES_COLONY_PRVKEY", colony_prvkey)
         identity = {"executorname": args.name, "colony_prvkey": colony_prvkey}
-    executor = Executor(
-        client, colonyname, args.executortype, functions=functions, workers=args.workers,
-        poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool,
-        available_cpu=args.available_cpu, available_memory=args.available_memory, **identity,
-    )
-    for name in args.cpu_bound:
-        executor.function(name, cpu_bound=True)(functions[name])
+    try:  # a function this runner cannot run (async, a generator, ctx in the pool): named in one line
+        executor = Executor(
+            client, colonyname, args.executortype, functions=functions, workers=args.workers,
+            poll_timeout=args.poll_timeout, grace_period=args.grace, process_pool=args.process_pool,
+            available_cpu=args.available_cpu, available_memory=args.available_memory, **identity,
+        )
+        for name in args.cpu_bound:
+            executor.function(name, cpu_bound=True)(functions[name])
+    except ValueError as exc:
+        raise SystemExit(f"{args.module}: {exc}") from None
     try:
-        executor.register()
-    except ColoniesConnectionError as exc:
-        raise SystemExit(f"cannot set up executor {executor.executorname} on {client.url}: {exc}") from None
-    try:
+        try:
+            executor.register()
+        except ColoniesConnectionError as exc:
+            raise SystemExit(f"cannot set up executor {executor.executorname} on {client.url}: {exc}") from None
         log.info("%r running functions %s", executor, ", ".join(sorted(functions)))
         stats = executor.run(max_processes=args.max_processes, max_seconds=args.max_seconds)
         log.info("stopped: %s", stats)
-    finally:
-        remover_key = None if args.existing or args.keep_registered else colony_prvkey
+    finally:  # also when the set-up failed after the executor was added
+        remover_key = None if args.existing or args.keep_registered or not executor.added else colony_prvkey
         if remover_key is not None:
             try:
                 client.remove_executor(colonyname, executor.executorname, remover_key)

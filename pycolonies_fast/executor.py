@@ -135,9 +135,9 @@ class Executor(RunnerCore):
         script must start the executor under ``if __name__ == "__main__":`` (pool processes import it).
         """
         def register(fn: F, name: str | None = None) -> F:
-            entry = Function.of(name or fn.__name__, fn, cpu_bound)
+            entry = self._describe(name or fn.__name__, fn, cpu_bound)
             self.functions[entry.name] = entry
-            if self.registered and self.announce_functions:
+            if self.registered and self.announce_functions and entry.name not in self._announced:
                 self.client.add_function(self.colonyname, self.executorname, entry.name, self._prvkey)
                 self._announced.add(entry.name)
             return fn

@@ -35,7 +35,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import ValidationError
 
@@ -127,6 +127,8 @@ class RunnerCore:
     carries a ``stop()`` that came before the run made them).
     """
 
+    #: Whether the runner awaits ``async def`` functions (AsyncExecutor) or calls plain ones only.
+    runs_coroutines: ClassVar[bool] = False
     _lock: AbstractContextManager[Any]
     _stopping: Any  # threading.Event or asyncio.Event: is_set(), set()
     _hurry: Any
@@ -155,6 +157,8 @@ class RunnerCore:
         if colony_prvkey is not None and executortype is None:
             raise ValueError("registering a new executor needs its executortype")
         parallel_name, parallel_count = parallel
+        if not isinstance(poll_timeout, int) or isinstance(poll_timeout, bool):  # the server takes whole seconds
+            raise TypeError(f"poll_timeout must be a whole number of seconds, not {poll_timeout!r}")
         if parallel_count < 1 or poll_timeout < 1:
             raise ValueError(f"{parallel_name} and poll_timeout must be at least 1")
         check_resources(available_cpu, available_memory)
@@ -171,8 +175,10 @@ class RunnerCore:
         self.process_pool = process_pool
         #: What every assign tells the server this executor has room for (none: no limit).
         self.assign_limits = {"available_cpu": available_cpu, "available_memory": available_memory}
-        self.functions: dict[str, Function] = {name: Function.of(name, fn) for name, fn in (functions or {}).items()}
+        self.functions: dict[str, Function] = {name: self._describe(name, fn) for name, fn in (functions or {}).items()}
         self.registered = False
+        #: add_executor went through for this object (the executor is in the colony because of us).
+        self.added = False
         self._announced: set[str] = set()
         self.stats = RunStats()
         self._inflight: dict[str, str] = {}  # processid -> "running", "reporting" or "failed-at-shutdown"
@@ -188,6 +194,10 @@ class RunnerCore:
     def stop(self) -> None:
         raise NotImplementedError
 
+    def _describe(self, name: str, fn: Callable[..., Any], cpu_bound: bool = False) -> Function:
+        """``fn`` as a function of this runner (``async def`` only where the runner awaits them)."""
+        return Function.of(name, fn, cpu_bound, async_runner=self.runs_coroutines)
+
     def _new_cpu_pool(self) -> CpuPool | None:
         """The process pool of a run, if any function is ``cpu_bound`` (``process_pool`` processes)."""
         return CpuPool(self.process_pool) if any(f.cpu_bound for f in self.functions.values()) else None
@@ -201,10 +211,16 @@ class RunnerCore:
                 "colonyname": self.colonyname, "executortype": self.executortype,
             }
             yield Do("add_executor", executor, self._colony_prvkey)
+            self.added = True
             yield Do("approve_executor", self.colonyname, self.executorname, self._colony_prvkey)
             log.info("registered executor %s (type %s) in colony %s",
                      self.executorname, self.executortype, self.colonyname)
             self._colony_prvkey = None  # registered: later registrations only announce functions
+        elif self.announce_functions and not self.added and not self._announced:
+            # An existing identity: the server keeps every add_function as a record of its own, so
+            # what an earlier start announced is not announced again.
+            known = yield Do("get_functions_by_executor", self.colonyname, self.executorname, self._prvkey)
+            self._announced.update(str(f.get("funcname")) for f in known or () if isinstance(f, dict))
         for name in list(self.functions) if self.announce_functions else ():
             if name not in self._announced:
                 yield Do("add_function", self.colonyname, self.executorname, name, self._prvkey)

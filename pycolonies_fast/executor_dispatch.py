@@ -13,7 +13,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,8 +46,14 @@ class Function:
     cpu_bound: bool = False
 
     @classmethod
-    def of(cls, name: str, fn: Callable[..., Any], cpu_bound: bool = False) -> Function:
-        """Describe ``fn``; a ``ctx`` parameter means it wants a ``ProcessContext``."""
+    def of(cls, name: str, fn: Callable[..., Any], cpu_bound: bool = False, *, async_runner: bool = False) -> Function:
+        """Describe ``fn``; a ``ctx`` parameter means it wants a ``ProcessContext``. ``async def``
+        functions need ``async_runner`` (AsyncExecutor); generator functions are refused: their
+        result would never be a process output."""
+        if inspect.isgeneratorfunction(fn) or inspect.isasyncgenfunction(fn):
+            raise ValueError(f"function '{name}' is a generator function: return a list (it becomes the output)")
+        if inspect.iscoroutinefunction(fn) and not async_runner:
+            raise ValueError(f"function '{name}' is async: run it with AsyncExecutor (Executor calls plain functions)")
         try:
             wants_ctx = "ctx" in inspect.signature(fn).parameters
         except (TypeError, ValueError):  # builtins without a signature
@@ -73,12 +79,15 @@ class Outcome:
         return cls(False, errors=list(errors))
 
 
-class ProcessContext:
+class ProcessContext(Mapping[str, Any]):
     """Given to functions with a ``ctx`` parameter: the process, a log helper and the executor's identity.
 
-    ``ctx["process"]``, ``ctx["colonyname"]``, ``ctx["executorid"]`` and ``ctx["executor_prvkey"]``
-    work too, as in upstream's example executors.
+    It is also the read-only mapping upstream's example executors passed as ``ctx``, with the keys
+    ``process``, ``colonyname``, ``executorid`` and ``executor_prvkey`` (``ctx["process"]``,
+    ``ctx.get(...)``, ``"process" in ctx``, ``dict(ctx)``, ``**ctx``). Its repr never shows the key.
     """
+
+    KEYS = ("process", "colonyname", "executorid", "executor_prvkey")
 
     __slots__ = ("_prvkey", "client", "colonyname", "executorid", "executorname", "process")
 
@@ -105,10 +114,15 @@ class ProcessContext:
             log.warning("process %s: add_log failed: %s", self.process.processid, exc)
 
     def __getitem__(self, key: str) -> Any:
-        upstream = {"process": self.process, "colonyname": self.colonyname, "executorid": self.executorid}
-        if key == "executor_prvkey":
-            return self._prvkey
-        return upstream[key]
+        if key not in self.KEYS:
+            raise KeyError(key)
+        return self._prvkey if key == "executor_prvkey" else getattr(self, key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
 
     def __repr__(self) -> str:
         return f"ProcessContext(processid={self.process.processid!r}, executorname={self.executorname!r})"

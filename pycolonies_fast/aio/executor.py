@@ -56,6 +56,7 @@ class AsyncExecutor(RunnerCore):
     """
 
     _reporter: AsyncReporter
+    runs_coroutines = True
 
     def __init__(
         self,
@@ -98,7 +99,7 @@ class AsyncExecutor(RunnerCore):
         Functions added after ``register()`` are announced at the next ``register()`` or ``run()``.
         """
         def add(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
-            entry = Function.of(name or fn.__name__, fn, cpu_bound)
+            entry = self._describe(name or fn.__name__, fn, cpu_bound)
             self.functions[entry.name] = entry
             self.registered = False
             return fn

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from pycolonies_fast import cli
+from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.errors import ServerError
 from tests.helpers import add_executor, unique
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,6 +73,11 @@ def test_bad_modules_are_named(cli_env, module, message):
     [
         ("COLONIES_FUNCTIONS = {'a': 5, 'b': len}", "badmod.COLONIES_FUNCTIONS: not callable: a"),
         ("COLONIES_FUNCTIONS = ['ab']", "badmod.COLONIES_FUNCTIONS must map names to functions, not be a list"),
+        ("COLONIES_FUNCTIONS = {5: len, '': len}", "badmod.COLONIES_FUNCTIONS: names must be non-empty strings: '', 5"),
+        ("async def fetch():\n    return 1",
+         "badmod: function 'fetch' is async: run it with AsyncExecutor (Executor calls plain functions)"),
+        ("def count():\n    yield 1",
+         "badmod: function 'count' is a generator function: return a list (it becomes the output)"),
     ],
 )
 def test_function_mappings_are_checked(cli_env, tmp_path, source, message):
@@ -125,3 +133,27 @@ def test_the_executor_it_registered_is_removed_at_exit_unless_kept(cli_env, clie
 def test_process_pool_options_are_checked(cli_env, args, message):
     done = run_cli([*EXECUTOR, *args], cli_env)
     assert done.returncode == 1 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_cpu_bound_function_it_cannot_pool_is_one_line(cli_env, tmp_path):
+    (tmp_path / "ctxmod.py").write_text("def withctx(ctx):\n    return 1\n")
+    done = run_cli(["executor", "--module", "ctxmod", "--type", "t", "--cpu-bound", "withctx"], cli_env, cwd=tmp_path)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.strip() == "ctxmod: function 'withctx' runs in a process pool and cannot take a ctx parameter"
+
+
+def test_an_executor_whose_set_up_failed_is_removed_again(cli_env, client, colony, monkeypatch):
+    """Added and approved, then announcing a function was refused: the command removes what it added."""
+    name = unique("half")
+
+    def refuse(*args):
+        raise ServerError("Failed to add function, refused for the test", 400)
+
+    monkeypatch.setattr(Colonies, "add_function", refuse)
+    for variable, value in cli_env.items():
+        monkeypatch.setenv(variable, value)
+    with pytest.raises(SystemExit, match=f"cannot set up executor {name} .*refused for the test"):
+        cli.main([*EXECUTOR, "--name", name])
+    member = add_executor(client, colony)
+    states = {e["executorname"]: e["state"] for e in client.list_executors(colony.name, member.prvkey) or []}
+    assert states[name] == UNREGISTERED

@@ -13,6 +13,7 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.crypto import Crypto
 from pycolonies_fast.errors import TransportError
+from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import add_executor, get_raw, submit_raw, unique
 
@@ -312,3 +313,17 @@ def test_a_dead_pool_process_fails_only_its_own_process(client, colony):
     failed = client.get_process(killed, executor._prvkey)
     assert failed.state == Colonies.FAILED and failed.errors[0].startswith("BrokenProcessPool: ")
     assert [client.get_process(pid, executor._prvkey).output for pid in later] == [[i * i] for i in range(3)]
+
+
+def test_an_existing_identity_announces_each_function_once_over_restarts(client, colony):
+    """The server keeps every add_function as a record of its own: a restarted service must not
+    list its functions once per start."""
+    member = add_executor(client, colony)
+    for _ in range(2):
+        executor = Executor(client, colony.name, executorname=member.name, prvkey=member.prvkey,
+                            functions={"square": tasks.square, "double": tasks.double})
+        executor.register()
+    executor.function("square")(tasks.square)  # after register: announced at once, unless known
+    executor.function("nothing")(tasks.nothing)
+    known = client.get_functions_by_executor(colony.name, member.name, member.prvkey) or []
+    assert sorted(f["funcname"] for f in known) == ["double", "nothing", "square"]

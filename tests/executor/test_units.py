@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.cli import module_functions
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor_dispatch import Function, ProcessContext, to_output
@@ -74,6 +75,43 @@ def test_reprs_never_show_private_keys():
     ctx = ProcessContext(process, object(), "colony", "e", "id", SECRET)  # type: ignore[arg-type]
     assert SECRET not in repr(executor) and SECRET not in repr(ctx)
     assert ctx["executor_prvkey"] == SECRET and ctx["process"] is process
+
+
+def test_the_context_is_the_mapping_upstreams_executors_passed():
+    process = types.SimpleNamespace(processid="p1")
+    ctx = ProcessContext(process, object(), "colony", "e", "id", SECRET)  # type: ignore[arg-type]
+    expected = {"process": process, "colonyname": "colony", "executorid": "id", "executor_prvkey": SECRET}
+    assert dict(ctx) == expected and dict(**ctx) == expected and len(ctx) == 4
+    assert "process" in ctx and "client" not in ctx and ctx.get("nope", 7) == 7
+    with pytest.raises(KeyError):
+        ctx["client"]  # an attribute, not one of upstream's keys
+    assert SECRET not in repr(ctx)
+
+
+def test_the_threaded_runner_refuses_functions_it_could_never_run():
+    async def awaited():
+        return 1
+
+    def generated():
+        yield 1
+
+    executor = Executor(object(), "colony", executorname="e", prvkey=SECRET)
+    with pytest.raises(ValueError, match="'awaited' is async: run it with AsyncExecutor"):
+        executor.function(awaited)
+    with pytest.raises(ValueError, match="'generated' is a generator function"):
+        executor.function(generated)
+    with pytest.raises(ValueError, match="is async"):
+        Executor(object(), "colony", executorname="e", prvkey=SECRET, functions={"a": awaited})
+    assert AsyncExecutor(object(), "colony", executorname="e", prvkey=SECRET, functions={"a": awaited}).functions
+    with pytest.raises(ValueError, match="generator function"):
+        AsyncExecutor(object(), "colony", executorname="e", prvkey=SECRET, functions={"g": generated})
+
+
+@pytest.mark.parametrize("poll_timeout", [1.5, "2", True])
+def test_poll_timeout_is_whole_seconds(poll_timeout):
+    """The server refuses anything else on every assign ("invalid JSON"): the run would back off forever."""
+    with pytest.raises(TypeError, match="whole number of seconds"):
+        Executor(object(), "colony", executorname="e", prvkey=SECRET, poll_timeout=poll_timeout)
 
 
 def test_identity_is_required():
