@@ -22,7 +22,7 @@ def go_command() -> str:
     """The go binary scripts/dev-server uses: on PATH, else the official tarball's place."""
     found = shutil.which("go") or ("/usr/local/go/bin/go" if os.access("/usr/local/go/bin/go", os.X_OK) else None)
     if found is None:
-        raise RuntimeError("the Go reference client needs Go: run scripts/dev-server start once (it installs Go)")
+        raise RuntimeError("the Go reference client needs Go, in PATH or /usr/local/go/bin")
     return found
 
 
