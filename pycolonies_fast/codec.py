@@ -20,6 +20,7 @@ from .errors import ColoniesError, ReplyError, ServerError
 __all__ = ["encode_payload", "build_request", "decode_reply", "decode_envelope", "server_error"]
 
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS  # int keys become strings, as json.dumps does upstream
+_NON_FINITE = "NaN and infinity cannot be sent: JSON has no such numbers"
 
 
 def _json_default(value: Any) -> Any:
@@ -84,7 +85,7 @@ def _deeply_nested_json(msg: dict[str, Any]) -> bytes:
     except ValueError as exc:
         if "Circular" in str(exc):
             raise
-        raise ValueError("NaN and infinity cannot be sent: JSON has no such numbers") from exc
+        raise ValueError(_NON_FINITE) from exc
     return text.encode("utf-8", "surrogatepass")
 
 
@@ -105,7 +106,7 @@ def encode_payload(msg: dict[str, Any]) -> bytes:
         except orjson.JSONEncodeError:
             raise refused from None
     if b"null" in data and _holds_non_finite(msg):
-        raise ValueError("NaN and infinity cannot be sent: JSON has no such numbers")
+        raise ValueError(_NON_FINITE)
     return binascii.b2a_base64(data, newline=False)
 
 
