@@ -40,8 +40,8 @@ from bench.headline import Bench, Progress, server_env  # noqa: E402
 from pycolonies_fast.aio import AsyncColonies  # noqa: E402
 from pycolonies_fast.aio.executor import AsyncExecutor  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
+from pycolonies_fast.core.http import read_response as _read_response  # noqa: E402
 from pycolonies_fast.funcspec import func_spec  # noqa: E402
-from pycolonies_fast.transport import _read_response  # noqa: E402
 
 IN_FLIGHT = 8
 

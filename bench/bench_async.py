@@ -35,8 +35,8 @@ from bench.headline import Bench, Progress, dev_server, server_env, split_sectio
 from pycolonies_fast.aio import AsyncColonies  # noqa: E402
 from pycolonies_fast.aio.executor import AsyncExecutor  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
-from pycolonies_fast.codec import build_request  # noqa: E402
-from pycolonies_fast.crypto import Crypto  # noqa: E402
+from pycolonies_fast.core.codec import build_request  # noqa: E402
+from pycolonies_fast.core.crypto import Crypto  # noqa: E402
 from pycolonies_fast.funcspec import func_spec  # noqa: E402
 
 RESULTS_MD = REPO / "bench" / "RESULTS.md"

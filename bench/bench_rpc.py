@@ -29,9 +29,9 @@ import pytest
 from urllib3 import HTTPConnectionPool
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.client.transport import Transport
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.funcspec import func_spec
-from pycolonies_fast.transport import Transport
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = 200
@@ -114,7 +114,7 @@ def test_submit_func_spec(benchmark, side, setup):
 
 @pytest.fixture(scope="module")
 def signed_get_colony(server, setup) -> bytes:
-    from pycolonies_fast.codec import build_request
+    from pycolonies_fast.core.codec import build_request
 
     return build_request({"msgtype": "getcolonymsg", "colonyname": setup.colony}, setup.key)
 

@@ -38,7 +38,7 @@ if str(REPO) not in sys.path:
 
 from bench import goref, upstream  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
-from pycolonies_fast.crypto import Crypto  # noqa: E402
+from pycolonies_fast.core.crypto import Crypto  # noqa: E402
 from pycolonies_fast.errors import TransportError  # noqa: E402
 from pycolonies_fast.executor import Executor  # noqa: E402
 from pycolonies_fast.funcspec import func_spec  # noqa: E402

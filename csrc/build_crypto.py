@@ -1,8 +1,8 @@
-"""cffi build script for ``pycolonies_fast._crypto`` (API mode, out of line).
+"""cffi build script for ``pycolonies_fast.core._crypto`` (API mode, out of line).
 
 Used by setup.py through ``cffi_modules``; never shipped as importable code. The C sources
 sit beside this file; libsecp256k1 is not linked here, its functions are handed to
-``pfc_init`` at import time (see pycolonies_fast/crypto.py).
+``pfc_init`` at import time (see pycolonies_fast/core/crypto.py).
 """
 
 import os
@@ -32,7 +32,7 @@ def cdef_from_header(path: str) -> str:
 ffibuilder = FFI()
 ffibuilder.cdef(cdef_from_header(HEADER))
 ffibuilder.set_source(
-    "pycolonies_fast._crypto",
+    "pycolonies_fast.core._crypto",
     '#include "colonies_crypto.h"',
     sources=[os.path.relpath(os.path.join(HERE, name)) for name in ("sha3.c", "colonies_crypto.c")],
     include_dirs=[os.path.relpath(HERE)],

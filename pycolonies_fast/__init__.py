@@ -12,14 +12,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .crypto import Crypto
-from .errors import ColoniesConnectionError, ColoniesError
+from pycolonies_fast.core.crypto import Crypto
+from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError
 
 if TYPE_CHECKING:
-    from .aio import AsyncColonies as AsyncColonies  # lazy, and not in __all__ (optional aiohttp)
-    from .client import Colonies, colonies_client
-    from .funcspec import func_spec
-    from .models import (
+    from pycolonies_fast.aio import AsyncColonies as AsyncColonies  # lazy, and not in __all__ (optional aiohttp)
+    from pycolonies_fast.client import Colonies, colonies_client
+    from pycolonies_fast.funcspec import func_spec
+    from pycolonies_fast.models import (
         Attribute,
         Conditions,
         File,
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         S3Object,
         Workflow,
     )
-    from .monad import ColoniesMonad, Function
+    from pycolonies_fast.monad import ColoniesMonad, Function
 
 __version__ = "0.1.0"
 

@@ -1,5 +1,5 @@
 """``python -m pycolonies_fast``: the same command line as ``pycolonies-fast``."""
 
-from .cli import main
+from pycolonies_fast.cli import main
 
 raise SystemExit(main())

@@ -1,7 +1,6 @@
-"""pycolonies-fast (also python -m pycolonies_fast): run an executor, or the headline benchmark.
+"""pycolonies-fast (also python -m pycolonies_fast): run an executor.
 
     pycolonies-fast executor --module mypkg.tasks --type mytype --workers 4
-    pycolonies-fast bench --short
 
 The server, colony and keys come from the environment variables colonies_client() reads:
 COLONIES_SERVER_HOST, COLONIES_SERVER_PORT, COLONIES_SERVER_TLS (or COLONIES_TLS),
@@ -19,13 +18,11 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 __all__ = ["main", "build_parser", "module_functions"]
 
-REPO = Path(__file__).resolve().parent.parent
 EXECUTOR_HELP = """\
 Run an executor whose functions come from a Python module: every public function defined in the
 module (or the mapping COLONIES_FUNCTIONS = {"name": callable} if the module has one), limited by
@@ -83,7 +80,7 @@ def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], 
 def _resource(kind: str) -> Callable[[str], str]:
     """An argparse type: an ``available_cpu``/``available_memory`` value the server reads right."""
     def parse(text: str) -> str:
-        from .executor_core import check_resources  # here: --help stays quick
+        from pycolonies_fast.executor.options import check_resources  # here: --help stays quick
 
         try:
             if kind == "cpu":
@@ -126,42 +123,24 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``executor`` and ``bench`` subcommands."""
+    """The command line: the ``executor`` subcommand."""
     parser = argparse.ArgumentParser(
         prog="pycolonies-fast", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{executor,bench}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{executor}")
     executor = commands.add_parser(
         "executor", help="run an executor from a Python module", description=EXECUTOR_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _executor_arguments(executor)
-    headline = _headline()
-    bench_help = "run the headline assign/close benchmark (needs a source checkout)"
-    bench = commands.add_parser("bench", help=bench_help, description=headline.__doc__ if headline else bench_help,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
-    if headline is not None:
-        headline.add_arguments(bench)
     return parser
-
-
-def _headline() -> ModuleType | None:
-    """bench/headline.py of the source checkout this package runs from, if any."""
-    if not (REPO / "bench" / "headline.py").is_file():
-        return None
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
-    try:
-        return importlib.import_module("bench.headline")
-    except ImportError:
-        return None
 
 
 def run_executor(args: argparse.Namespace) -> int:
     """The ``executor`` subcommand."""
-    from .client import colonies_client
-    from .errors import ColoniesConnectionError
-    from .executor import Executor
+    from pycolonies_fast.client import colonies_client
+    from pycolonies_fast.errors import ColoniesConnectionError
+    from pycolonies_fast.executor import Executor
 
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     log = logging.getLogger("pycolonies_fast.executor")
@@ -233,7 +212,7 @@ def _import_module(name: str) -> ModuleType:
 
 def _check_key(variable: str, key: str) -> None:
     """A malformed key, named by its variable (the message never shows the key)."""
-    from .crypto import Crypto
+    from pycolonies_fast.core.crypto import Crypto
 
     try:
         Crypto().id(key)
@@ -244,11 +223,4 @@ def _check_key(variable: str, key: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``pycolonies-fast``; returns the exit status."""
     args = build_parser().parse_args(argv)
-    if args.command == "executor":
-        return run_executor(args)
-    headline = _headline()
-    if headline is None:
-        raise SystemExit("pycolonies-fast bench needs a source checkout (bench/headline.py beside the package)")
-    if args.invocation is None:
-        args.invocation = " ".join(["pycolonies-fast", *(argv if argv is not None else sys.argv[1:])])
-    return int(headline.run(args))
+    return run_executor(args)

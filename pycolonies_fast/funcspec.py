@@ -5,7 +5,7 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from .models import Conditions, Fs, FuncSpec
+from pycolonies_fast.models import Conditions, Fs, FuncSpec
 
 __all__ = ["func_spec"]
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .errors import ColoniesError
-from .funcspec import func_spec
-from .models import Workflow
+from pycolonies_fast.core.states import ProcessState
+from pycolonies_fast.errors import ColoniesError
+from pycolonies_fast.funcspec import func_spec
+from pycolonies_fast.models import Workflow
 
 if TYPE_CHECKING:
-    from .client import Colonies
+    from pycolonies_fast.client import Colonies
 
 __all__ = ["Function", "ColoniesMonad", "WorkflowStepFailed"]
 
-FAILED, CANCELLED = 3, 4
 
 
 class WorkflowStepFailed(ColoniesError):
@@ -95,6 +95,6 @@ class ColoniesMonad:
         if last is None:
             raise ColoniesError(f"step {self.prev_func!r} not found in process graph {graph.processgraphid}")
         process = self.colonies.wait(last, timeout, self.executor_prvkey)
-        if process.state in (FAILED, CANCELLED):
+        if process.state in (ProcessState.FAILED, ProcessState.CANCELLED):
             raise WorkflowStepFailed(f"step {self.prev_func!r} did not succeed: {process.errors}")
         return process.output[0] if process.output else ""

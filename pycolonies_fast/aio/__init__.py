@@ -8,6 +8,6 @@ except ModuleNotFoundError as missing:
     raise ModuleNotFoundError("pycolonies_fast.aio needs aiohttp: pip install 'pycolonies-fast[async]'",
                               name=missing.name) from missing
 
-from .client import AsyncColonies  # noqa: E402 - after the check above
+from pycolonies_fast.aio.client import AsyncColonies  # noqa: E402 - after the check above
 
 __all__ = ["AsyncColonies"]

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import asyncio
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..client._base import ClientCore
-from ..client._steps import Blocking, Call, Steps, arun_steps
-from ..codec import build_request, decode_reply
-from ..errors import TransportError
-from .transport import AsyncTransport
+from pycolonies_fast.aio.transport import AsyncTransport
+from pycolonies_fast.api.base import ClientCore
+from pycolonies_fast.core.codec import build_request, decode_reply
+from pycolonies_fast.core.failover import post_elsewhere
+from pycolonies_fast.core.steps import AsyncSide, Blocking, Call, Steps, adrive, arun_steps
+from pycolonies_fast.errors import TransportError
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -25,13 +26,11 @@ __all__ = ["AsyncClientBase"]
 R = TypeVar("R")
 
 
-class AsyncClientBase(ClientCore):
+class AsyncClientBase(AsyncSide, ClientCore):
     """The asyncio client core: one pooled aiohttp session for all endpoints, used in one event loop.
 
     Close it with ``await client.close_connections()`` or ``async with``.
     """
-
-    _asynchronous: ClassVar[bool] = True
 
     def _open(self) -> None:
         self._transport = AsyncTransport(
@@ -48,28 +47,17 @@ class AsyncClientBase(ClientCore):
             read_timeout = self._read_timeout
         current = self._failover.current
         try:  # the current endpoint first; failover is planned only once it failed
-            status, reply = await self._transport.post(current, body, read_timeout, idempotent)
+            status, reply = await self._post_to(current, body, read_timeout, idempotent)
         except TransportError as exc:
-            status, reply = await self._post_elsewhere(body, read_timeout, idempotent, exc, current)
+            status, reply = await adrive(
+                post_elsewhere(self._failover, exc, current, body, read_timeout, idempotent), self)
         return decode_reply(reply, status)
 
-    async def _post_elsewhere(
-        self, body: bytes, read_timeout: float | None, idempotent: bool, error: TransportError, failed_at: int
+    async def _post_to(
+        self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool
     ) -> tuple[int, bytes]:
-        """After ``error`` at endpoint ``failed_at``: the attempts failover allows (see ClientBase)."""
-        attempts = self._failover.attempts(idempotent, failed_at)
-        while True:
-            delay = attempts.retry_delay(error)
-            if delay is None:
-                raise error
-            await asyncio.sleep(delay)
-            try:
-                result = await self._transport.post(attempts.endpoint, body, read_timeout, idempotent)
-            except TransportError as exc:
-                error = exc
-                continue
-            attempts.succeeded()
-            return result
+        """One POST to endpoint number ``endpoint``: ``(http_status, reply_body)``."""
+        return await self._transport.post(endpoint, body, read_timeout, idempotent)
 
     async def _call(self, call: Call) -> Any:
         """One ``Call`` through ``_rpc``."""
@@ -105,3 +93,4 @@ class AsyncClientBase(ClientCore):
         tb: TracebackType | None,
     ) -> None:
         await self.close_connections()
+

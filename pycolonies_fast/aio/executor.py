@@ -31,17 +31,21 @@ import queue
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from ..executor_core import SHUTDOWN_REASON, RunnerCore, RunStats, log
-from ..executor_dispatch import Function, Outcome, call_function
-from ..executor_pool import CpuPool
-from ..executor_report import running_on
-from ..executor_steps import adrive
-from ..models import Process
-from .executor_context import AsyncProcessContext, call_async_function
-from .executor_report import AsyncReporter
+from pycolonies_fast.aio.executor_context import AsyncProcessContext, call_async_function
+from pycolonies_fast.aio.executor_report import AsyncReporter
+from pycolonies_fast.core.steps import adrive
+from pycolonies_fast.executor.core import SHUTDOWN_REASON, RunnerCore, log
+from pycolonies_fast.executor.dispatch import Function, Outcome, call_function
+from pycolonies_fast.executor.options import RunnerOptions, RunStats
+from pycolonies_fast.executor.pool import CpuPool
+from pycolonies_fast.executor.report import running_on
+from pycolonies_fast.models import Process
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack  # typing.Unpack for **kwargs needs Python 3.12
 
 __all__ = ["AsyncExecutor"]
 
@@ -58,30 +62,15 @@ class AsyncExecutor(RunnerCore):
     _reporter: AsyncReporter
     runs_coroutines = True
 
+    parallel_option = "concurrency"
+    reporter_class = AsyncReporter
+
     def __init__(
-        self,
-        client: Any,
-        colonyname: str,
-        executortype: str | None = None,
-        *,
-        executorname: str | None = None,
-        prvkey: str | None = None,
-        colony_prvkey: str | None = None,
-        functions: Mapping[str, Callable[..., Any]] | None = None,
-        concurrency: int = 8,
-        poll_timeout: int = 2,
-        grace_period: float = 10.0,
-        report_timeout: float = 60.0,
-        announce_functions: bool = True,
-        available_cpu: str | None = None,
-        available_memory: str | None = None,
-        process_pool: int = 0,
+        self, client: Any, colonyname: str, executortype: str | None = None, *, concurrency: int = 8,
+        **options: Unpack[RunnerOptions],
     ) -> None:
-        super().__init__(client, colonyname, executortype, executorname, prvkey, colony_prvkey, functions,
-                         ("concurrency", concurrency), poll_timeout, grace_period, announce_functions, available_cpu,
-                         available_memory, process_pool)
+        super().__init__(client, colonyname, executortype, parallel=concurrency, **options)
         self.concurrency = concurrency
-        self._reporter = AsyncReporter(client, self.executorid, self._prvkey, report_timeout)
         self._lock = contextlib.nullcontext()  # one event loop: no two steps run at once
         self._loop: asyncio.AbstractEventLoop | None = None  # with _stopping and _hurry, set by run()
         self._tasks: dict[str, asyncio.Task[Any]] = {}  # processid -> the worker task running it

@@ -8,7 +8,7 @@ import logging
 import time
 from typing import Any
 
-from ..executor_dispatch import (
+from pycolonies_fast.executor.dispatch import (
     Function,
     Outcome,
     PastDeadline,
@@ -17,7 +17,7 @@ from ..executor_dispatch import (
     failure_from,
     to_output,
 )
-from ..models import Process
+from pycolonies_fast.models import Process
 
 __all__ = ["AsyncProcessContext", "call_async_function"]
 

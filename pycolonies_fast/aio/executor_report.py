@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from ..executor_dispatch import Outcome
-from ..executor_report import ReporterCore
-from ..executor_steps import adrive
+from pycolonies_fast.core.steps import adrive
+from pycolonies_fast.executor.dispatch import Outcome
+from pycolonies_fast.executor.report import ReporterCore
 
 __all__ = ["AsyncReporter"]
 

@@ -1,7 +1,7 @@
 """Async HTTP(S) transport: POST signed envelopes to ``/api`` through one pooled aiohttp session.
 
 aiohttp keeps keep-alive connections per endpoint (``pool_size`` in all). Failures become the
-same typed errors as the blocking transport raises, so that the client's failover (failover.py)
+same typed errors as the blocking transport raises, so that the client's failover (core/failover.py)
 decides what to repeat: ``ConnectError`` when no connection could be opened (nothing was sent),
 ``RequestTimeoutError`` for a read timeout, and ``TransportError`` when the connection failed
 after the request may have been sent. As in the blocking transport, an idempotent call whose
@@ -20,8 +20,8 @@ import ssl
 import aiohttp
 from yarl import URL
 
-from ..errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
-from ..transport import bracketed, ca_locations, proxy_from_environment
+from pycolonies_fast.core.connection import bracketed, ca_locations, proxy_from_environment
+from pycolonies_fast.errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
 
 __all__ = ["AsyncTransport"]
 

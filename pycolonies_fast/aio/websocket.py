@@ -1,6 +1,6 @@
 """The asyncio client's websocket methods: ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter``.
 
-Same protocol, messages and frame decoding as the blocking versions (pubsub.py); the socket is
+Same protocol, messages and frame decoding as the blocking versions (core/pubsub.py); the socket is
 aiohttp's, on the client's session. A connection goes to the endpoint in use, or the next one
 that accepts it.
 """
@@ -19,27 +19,31 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from ..client._steps import arun_steps
-from ..client.processes import get_process_call
-from ..codec import build_request
-from ..errors import ConnectError, RequestTimeoutError
-from ..models import Process
-from ..pubsub import (
+from pycolonies_fast.aio.base import AsyncClientBase
+from pycolonies_fast.api.processes import get_process_call
+from pycolonies_fast.core.codec import build_request
+from pycolonies_fast.core.pubsub import (
     CLOSE_TIMEOUT,
-    WebsocketClosedError,
-    WebsocketClosedWhileOpeningError,
-    WebsocketHandshakeError,
-    WebsocketOpenError,
     channel_batch,
     channel_subscription,
     channel_timeouts,
     process_subscriptions,
+    wait_timeout_message,
     wait_windows,
     watch_steps,
+)
+from pycolonies_fast.core.steps import Do, arun_steps
+from pycolonies_fast.errors import ConnectError, RequestTimeoutError
+from pycolonies_fast.errors.websocket import (
+    WaitTimeoutError,
+    WebsocketClosedError,
+    WebsocketClosedWhileOpeningError,
+    WebsocketHandshakeError,
+    WebsocketOpenError,
     websocket_connect_error,
     websocket_lost_error,
 )
-from .base import AsyncClientBase
+from pycolonies_fast.models import Process
 
 __all__ = ["AsyncWebsocketMixin"]
 
@@ -52,10 +56,13 @@ class AsyncWebsocketMixin(AsyncClientBase):
     async def wait(self, process: Process, timeout: int, prvkey: str) -> Process:
         """Wait until ``process`` is SUCCESS, FAILED or CANCELLED and return it fresh from the server.
 
-        As the blocking ``wait`` (pubsub.wait_for_process, the same steps): raises ``WaitTimeoutError``
-        after ``timeout`` s.
+        As the blocking ``wait`` (client.pubsub.wait_for_process, the same steps): raises
+        ``WaitTimeoutError`` after ``timeout`` s.
         """
-        return await arun_steps(wait_windows(process, timeout), lambda until: self._watch(process, until, prvkey))
+        finished = await arun_steps(wait_windows(process, timeout), lambda until: self._watch(process, until, prvkey))
+        if finished is None:
+            raise WaitTimeoutError(wait_timeout_message(process, timeout))
+        return finished
 
     async def subscribe_channel_iter(
         self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: float | None = 30
@@ -100,12 +107,11 @@ class AsyncWebsocketMixin(AsyncClientBase):
         msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
         async with self._subscription(msgs, prvkey) as ws:
 
-            async def perform(op: tuple[str, float]) -> Any:
-                kind, seconds = op
-                if kind == "push":
-                    return await _await_push(ws, seconds)
-                if kind == "sleep":
-                    return await asyncio.sleep(seconds)
+            async def perform(op: Any) -> Any:
+                if type(op) is not Do:
+                    return await asyncio.sleep(op.seconds)
+                if op.name == "await_push":
+                    return await _await_push(ws, *op.args)
                 return Process(**(await self._call(get_process_call(process.processid, prvkey))))
 
             return await arun_steps(watch_steps(until), perform)
@@ -114,7 +120,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
     async def _subscription(
         self, msgs: Iterable[dict[str, Any]], prvkey: str
     ) -> AsyncIterator[aiohttp.ClientWebSocketResponse[bool]]:
-        """As ``pubsub.subscription``: a websocket with ``msgs`` sent, closed afterwards."""
+        """As ``client.pubsub.subscription``: a websocket with ``msgs`` sent, closed afterwards."""
         ws = await self._ws_connect()
         try:
             try:
@@ -183,7 +189,7 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -
 
 def _connect_failure(url: str, exc: BaseException) -> ConnectError:
     """The same typed error as the blocking client raises for a websocket that could not be opened
-    (``pubsub.websocket_connect_error``), from aiohttp's exception."""
+    (``errors.websocket.websocket_connect_error``), from aiohttp's exception."""
     if isinstance(exc, aiohttp.WSServerHandshakeError):
         return WebsocketHandshakeError(f"Failed to open websocket {url}: {exc}", exc.status, dict(exc.headers or {}))
     if isinstance(exc, aiohttp.ClientConnectorError):

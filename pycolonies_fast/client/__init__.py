@@ -1,31 +1,26 @@
-"""The ``Colonies`` client, composed of one mixin per API area, and ``colonies_client()``."""
+"""The blocking client: ``Colonies``, composed of the API areas over the blocking I/O, and ``colonies_client()``."""
 
 from __future__ import annotations
 
 import os
 
-from ._base import ClientBase
-from .areas import ApiAreas
-from .subscriptions import SubscriptionsMixin
-from .upstream_private import UpstreamPrivateMixin
-from .websocket import WebsocketMixin
+from pycolonies_fast.api import ApiAreas
+from pycolonies_fast.client.base import ClientBase
+from pycolonies_fast.client.websocket import WebsocketMixin
 
 __all__ = ["Colonies", "colonies_client"]
 
 
-class Colonies(ApiAreas, WebsocketMixin, SubscriptionsMixin, UpstreamPrivateMixin, ClientBase):
+class Colonies(ApiAreas, WebsocketMixin, ClientBase):
     """Client of a Colonies server: ``Colonies(host, port, tls=False, native_crypto=False)``.
 
     Drop-in for upstream pycolonies' ``Colonies``; every method signs its message with the
     private key passed to it. See ``ClientCore`` for the extra keyword-only options, and
     ``Colonies.from_endpoints([(host, port), ...])`` for several servers of one cluster (failover).
 
-    Areas: the RPC methods of ``ApiAreas`` (client/areas.py: colonies, executors, processes,
-    workflows, functions, attributes, logs, snapshots, crons, generators, users, blueprints,
-    files, channels, scheduling, executor administration, locations, extras, keys, server), shared
-    with ``AsyncColonies``; the websocket methods ``wait``/``subscribe_channel`` (websocket.py) and
-    ``subscribe_processes`` (subscriptions.py); upstream's private helpers (upstream_private.py);
-    blocking I/O from ``ClientBase``.
+    Made of: the RPC methods of ``ApiAreas`` (api/, one module per area, shared with
+    ``AsyncColonies``), the websocket methods ``wait``, ``subscribe_channel`` and
+    ``subscribe_processes`` (client/websocket.py), and the blocking I/O of ``ClientBase`` (client/base.py).
     """
 
 

@@ -13,7 +13,7 @@ from test_signatures import METHODS, params
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import RequestTimeoutError, ServerError, TransportError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow

@@ -14,7 +14,7 @@ import pytest
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.errors import TransportError
-from pycolonies_fast.executor import SHUTDOWN_REASON
+from pycolonies_fast.executor.core import SHUTDOWN_REASON
 from pycolonies_fast.funcspec import func_spec
 from tests.executor import tasks
 from tests.helpers import get_raw, submit_raw

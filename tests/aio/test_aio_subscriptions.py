@@ -10,8 +10,8 @@ import pytest
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.errors import ColoniesError, TransportError
+from pycolonies_fast.errors.websocket import WaitTimeoutError
 from pycolonies_fast.funcspec import func_spec
-from pycolonies_fast.pubsub import WaitTimeoutError
 
 
 def test_wait_wakes_on_success_and_failure(run, aclient, executor):

@@ -18,7 +18,8 @@ from rawserver import RawServer, reply
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
+from pycolonies_fast.core.failover import Failover
 from pycolonies_fast.errors import (
     ConnectError,
     ConnectTimeoutError,
@@ -26,7 +27,6 @@ from pycolonies_fast.errors import (
     TransportError,
 )
 from pycolonies_fast.executor import Executor
-from pycolonies_fast.failover import Failover
 from pycolonies_fast.funcspec import func_spec
 
 REPO = Path(__file__).resolve().parents[2]

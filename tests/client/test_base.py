@@ -23,7 +23,7 @@ from rawserver import RawServer, reply
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies, colonies_client
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import (
     ColoniesConnectionError,
     ConnectError,
@@ -282,18 +282,18 @@ def test_tls_trusts_the_ca_bundle_of_the_environment_as_upstream_did(tls_files, 
 def test_without_a_system_ca_store_certifis_bundle_is_trusted_as_requests_did(monkeypatch):
     import certifi
 
-    from pycolonies_fast.client import _base
+    from pycolonies_fast.core import connection
 
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
         monkeypatch.delenv(name, raising=False)
-    _base._certifi_without_system_store.cache_clear()
+    connection._certifi_without_system_store.cache_clear()
     real_paths = ssl.get_default_verify_paths
     monkeypatch.setattr(ssl, "get_default_verify_paths", lambda: ssl.DefaultVerifyPaths(
         None, None, "SSL_CERT_FILE", "/nonexistent/cert.pem", "SSL_CERT_DIR", "/nonexistent/certs"))
     try:
         assert Colonies("127.0.0.1", 1, tls=True).ca_bundle == certifi.where()
     finally:
-        _base._certifi_without_system_store.cache_clear()
+        connection._certifi_without_system_store.cache_clear()
         monkeypatch.setattr(ssl, "get_default_verify_paths", real_paths)
     has_store = any(os.path.exists(p) for p in ssl.get_default_verify_paths()[:2] if p)
     assert Colonies("127.0.0.1", 1, tls=True).ca_bundle is (None if has_store else certifi.where())

@@ -8,12 +8,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from pycolonies_fast.api.channels import decode_entries
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.client.channels import decode_entries
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
+from pycolonies_fast.core.pubsub import channel_subscription
 from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError, ReplyError
 from pycolonies_fast.funcspec import func_spec
-from pycolonies_fast.pubsub import channel_subscription
 
 
 def test_decode_entries_offline():

@@ -8,8 +8,8 @@ import math
 import orjson
 import pytest
 
-from pycolonies_fast import codec
-from pycolonies_fast.codec import decode_envelope, encode_payload
+from pycolonies_fast.core import codec
+from pycolonies_fast.core.codec import decode_envelope, encode_payload
 
 
 class Weight(float):

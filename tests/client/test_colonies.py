@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique

@@ -10,9 +10,9 @@ import pytest
 from botocore.exceptions import ClientError
 from pydantic import ValidationError
 
-from pycolonies_fast import fs
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.colonyfs import storage as fs
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from tests.helpers import Identity, Listener
 

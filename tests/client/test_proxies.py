@@ -14,9 +14,9 @@ from rawserver import RawServer, reply
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
+from pycolonies_fast.core.connection import proxy_from_environment
 from pycolonies_fast.errors import ColoniesConnectionError
 from pycolonies_fast.funcspec import func_spec
-from pycolonies_fast.transport import proxy_from_environment
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')

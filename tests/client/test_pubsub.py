@@ -14,15 +14,16 @@ import orjson
 import pytest
 import websocket
 
-from pycolonies_fast import pubsub
-from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.client import Colonies, pubsub
+from pycolonies_fast.core import pubsub as protocol
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, RequestTimeoutError, ServerError
+from pycolonies_fast.errors.websocket import WaitTimeoutError
 from pycolonies_fast.funcspec import func_spec
 
 # The spec's vectors as kept in tests (test_vectors.py checks them against ../shared).
 VECTORS = Path(__file__).resolve().parents[1] / "crypto" / "data" / "vectors.json"
-PROMPT = 2.0  # seconds: well under pubsub.RECHECK_INTERVAL, so a pass proves the push woke us
+PROMPT = 2.0  # seconds: well under RECHECK_INTERVAL, so a pass proves the push woke us
 
 
 class FakeSocket:
@@ -56,7 +57,7 @@ def test_subscription_frames_offline(monkeypatch):
     vector = json.loads(VECTORS.read_text())["envelopes"][-1]
     sock = FakeSocket()
     monkeypatch.setattr(pubsub.websocket, "create_connection", lambda url, **kw: sock)
-    monkeypatch.setattr(pubsub, "SUBSCRIPTION_WINDOW", 1000.0)
+    monkeypatch.setattr(protocol, "SUBSCRIPTION_WINDOW", 1000.0)
     finished = SimpleNamespace(state=2)
     client = SimpleNamespace(host="localhost", port=50080, tls=False, get_process=lambda pid, key: finished)
     result = pubsub.wait_for_process(client, fake_process(), 100, vector["signer_prvkey"])
@@ -75,9 +76,9 @@ def test_tls_options_follow_client_settings():
 
 
 def test_wait_timeout_error_is_catchable_old_and_new_ways():
-    assert issubclass(pubsub.WaitTimeoutError, ColoniesConnectionError)
-    assert issubclass(pubsub.WaitTimeoutError, RequestTimeoutError)
-    assert issubclass(pubsub.WaitTimeoutError, websocket.WebSocketConnectionClosedException)
+    assert issubclass(WaitTimeoutError, ColoniesConnectionError)
+    assert issubclass(WaitTimeoutError, RequestTimeoutError)
+    assert issubclass(WaitTimeoutError, websocket.WebSocketConnectionClosedException)
 
 
 def test_connect_failure_is_a_transport_error():
@@ -179,7 +180,7 @@ def test_wait_returns_at_once_for_a_finished_process(live, sockets):
 def test_wait_timeout_raises_typed_error(live, sockets):
     process = submit(live)
     start = time.monotonic()
-    with pytest.raises(pubsub.WaitTimeoutError, match=process.processid):
+    with pytest.raises(WaitTimeoutError, match=process.processid):
         live.client.wait(process, 1, live.key)
     assert 0.9 < time.monotonic() - start < 3
     live.client.remove_process(process.processid, live.key)
@@ -194,7 +195,7 @@ def test_wait_for_unknown_process_raises_server_error(live, sockets):
 def test_safety_net_recheck_without_pushes(live, sockets, monkeypatch):
     """Even if the server never pushed, the periodic get_process re-check ends the wait."""
     monkeypatch.setattr(pubsub, "process_subscriptions", lambda process, seconds: [])  # nothing subscribed
-    monkeypatch.setattr(pubsub, "RECHECK_INTERVAL", 0.2)
+    monkeypatch.setattr(protocol, "RECHECK_INTERVAL", 0.2)
     process = submit(live)
     assigned = live.client.assign(live.colony, 5, live.key)
     thread = finish_later(lambda: live.client.fail(assigned.processid, ["x"], live.key))
@@ -205,7 +206,7 @@ def test_safety_net_recheck_without_pushes(live, sockets, monkeypatch):
 
 def test_long_wait_renews_its_subscription(live, sockets, monkeypatch):
     """With a 1 s subscription window, a failure after 2.5 s is still seen at once (third window)."""
-    monkeypatch.setattr(pubsub, "SUBSCRIPTION_WINDOW", 1.0)
+    monkeypatch.setattr(protocol, "SUBSCRIPTION_WINDOW", 1.0)
     process = submit(live)
     assigned = live.client.assign(live.colony, 5, live.key)
     thread = finish_later(lambda: live.client.fail(assigned.processid, ["late"], live.key), delay=2.5)
@@ -222,5 +223,5 @@ def test_wait_with_no_timeout_checks_once_as_upstreams_null_did(monkeypatch):
     client = SimpleNamespace(host="localhost", port=50080, tls=False,
                              get_process=lambda pid, key: SimpleNamespace(state=next(states)))
     assert pubsub.wait_for_process(client, fake_process(), None, Crypto().prvkey()).state == 2
-    with pytest.raises(pubsub.WaitTimeoutError):
+    with pytest.raises(WaitTimeoutError):
         pubsub.wait_for_process(client, fake_process(), None, Crypto().prvkey())

@@ -12,13 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rawserver import RawServer, reply
 
+from pycolonies_fast.client.transport import Transport
+from pycolonies_fast.core.http import read_response as _read_response
 from pycolonies_fast.errors import (
     ColoniesConnectionError,
     ReplyError,
     RequestTimeoutError,
     TransportError,
 )
-from pycolonies_fast.transport import Transport, _read_response
 
 BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from tests.helpers import unique
 

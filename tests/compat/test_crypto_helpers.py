@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from pycolonies_fast import compat_crypto as c
-from pycolonies_fast.crypto import Crypto, id_of
+from pycolonies_fast.compat import crypto as c
+from pycolonies_fast.core.crypto import Crypto, id_of
 
 KEY = "d6eb959e9aec2e6fdc44b5862b269e987b8a4d6f2baca542d8acaa97ee5e74f6"
 

@@ -124,7 +124,7 @@ def test_install_some_names_and_restore_a_shadowed_module():
         assert list(compat.install("pycolonies", "model")) == ["pycolonies", "model"]
         assert sys.modules["crypto"] is placeholder
         assert list(compat.install("crypto")) == ["crypto"]
-        assert sys.modules["crypto"] is importlib.import_module("pycolonies_fast.compat_crypto")
+        assert sys.modules["crypto"] is importlib.import_module("pycolonies_fast.compat.crypto")
         compat.uninstall()
         assert sys.modules["crypto"] is placeholder and "model" not in sys.modules
     finally:

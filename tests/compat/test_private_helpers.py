@@ -14,9 +14,9 @@ from unittest import mock
 
 import pytest
 
-from pycolonies_fast import fs
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
+from pycolonies_fast.colonyfs import storage as fs
 
 DEAD = ("127.0.0.1", 1)  # nothing listens here: a real request would fail
 

@@ -7,7 +7,7 @@ import base64
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto, recover_id
+from pycolonies_fast.core.crypto import Crypto, recover_id
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pycolonies_fast.client.server import UNSIGNED_KEY
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.api.server import UNSIGNED_KEY
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from tests.helpers import unique
 

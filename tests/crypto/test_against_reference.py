@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pycolonies_fast import Crypto
-from pycolonies_fast.crypto import CURVE_ORDER
+from pycolonies_fast.core.crypto import CURVE_ORDER
 
 from . import reference
 

@@ -6,8 +6,9 @@ import threading
 
 import pytest
 
-from pycolonies_fast import Crypto, crypto
-from pycolonies_fast.crypto import CURVE_ORDER, sign_bytes
+from pycolonies_fast import Crypto
+from pycolonies_fast.core import crypto
+from pycolonies_fast.core.crypto import CURVE_ORDER, sign_bytes
 
 from . import reference
 

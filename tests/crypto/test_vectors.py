@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pycolonies_fast import Crypto
-from pycolonies_fast.crypto import recover_id, sign_bytes, verify
+from pycolonies_fast.core.crypto import recover_id, sign_bytes, verify
 
 from .conftest import VECTORS_PATH
 

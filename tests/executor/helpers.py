@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from typing import Any
 
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import Forwarder, eventually, unique

@@ -11,7 +11,7 @@ import pytest
 
 from pycolonies_fast import cli
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from tests.helpers import add_executor, unique
 
@@ -50,7 +50,8 @@ def test_bad_options_are_usage_errors(cli_env, args, message):
 
 
 def test_bench_worker_counts_are_checked():
-    done = run_cli(["bench", "--workers", "2,x"], dict(os.environ))
+    done = subprocess.run([sys.executable, str(REPO / "bench" / "headline.py"), "--workers", "2,x"], cwd=REPO,
+                          capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2 and "expected positive integers separated by commas" in done.stderr
 
 

@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from pycolonies_fast.core.steps import drive
 from pycolonies_fast.errors import ConnectError, ReplyError, RequestTimeoutError, ServerError, TransportError
 from pycolonies_fast.executor import Executor
-from pycolonies_fast.executor_dispatch import Outcome
-from pycolonies_fast.executor_report import MIN_REFUSALS, Backoff, Refusals, ReporterCore
-from pycolonies_fast.executor_steps import drive
+from pycolonies_fast.executor.dispatch import Outcome
+from pycolonies_fast.executor.report import MIN_REFUSALS, Backoff, Refusals, ReporterCore
 from pycolonies_fast.models import Process
 from tests.client.test_models import process_reply
 

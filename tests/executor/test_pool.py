@@ -9,7 +9,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
-from pycolonies_fast.executor_pool import CpuPool, PastDeadline, RemoteTraceback
+from pycolonies_fast.executor.pool import CpuPool, PastDeadline, RemoteTraceback
 
 from . import tasks
 from .helpers import eventually

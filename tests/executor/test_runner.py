@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import TransportError
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique

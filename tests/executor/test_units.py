@@ -13,8 +13,8 @@ import pytest
 from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.cli import module_functions
 from pycolonies_fast.executor import Executor
-from pycolonies_fast.executor_dispatch import Function, ProcessContext, to_output
-from pycolonies_fast.executor_report import Backoff
+from pycolonies_fast.executor.dispatch import Function, ProcessContext, to_output
+from pycolonies_fast.executor.report import Backoff
 
 from . import tasks
 
@@ -144,14 +144,20 @@ def test_module_functions_are_its_public_functions():
     assert module_functions(mapping) == {"sq": tasks.square}
 
 
-@pytest.mark.parametrize("args", [["--help"], ["executor", "--help"], ["bench", "--help"]])
+@pytest.mark.parametrize("args", [["--help"], ["executor", "--help"]])
 def test_cli_help(args):
     done = subprocess.run([sys.executable, "-m", "pycolonies_fast", *args], capture_output=True, text=True,
                           timeout=60, cwd=REPO, check=False)
     assert done.returncode == 0, done.stderr
     assert "usage: pycolonies-fast" in done.stdout
-    expected = {"--help": "executor", "executor": "--module", "bench": "--processes"}[args[0]]
+    expected = {"--help": "executor", "executor": "--module"}[args[0]]
     assert expected in done.stdout
+
+
+def test_the_installed_cli_has_no_command_that_needs_a_source_checkout():
+    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "bench"], capture_output=True, text=True,
+                          timeout=60, cwd=REPO, check=False)
+    assert done.returncode == 2 and "invalid choice: 'bench'" in done.stderr
 
 
 def test_cli_needs_a_module():
@@ -165,4 +171,4 @@ def test_console_script_help():
     if script is None:
         pytest.skip("the package is not installed with its console script (pip install -e .)")
     done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0 and "executor" in done.stdout and "bench" in done.stdout
+    assert done.returncode == 0 and "executor" in done.stdout

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from tests.helpers import Forwarder, unique
 
 REPO = Path(__file__).resolve().parents[2]

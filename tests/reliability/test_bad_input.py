@@ -12,7 +12,7 @@ import pydantic
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import unique

@@ -13,7 +13,7 @@ import pydantic
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import (
     ColoniesConnectionError,
     ReplyError,

@@ -18,10 +18,10 @@ from websocket import (
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ConnectError, TransportError
+from pycolonies_fast.errors.websocket import websocket_connect_error
 from pycolonies_fast.models import Process
-from pycolonies_fast.pubsub import websocket_connect_error
 from tests.client.test_models import process_reply
 from tests.helpers import eventually
 

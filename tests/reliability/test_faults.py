@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ConnectError, RequestTimeoutError
 from pycolonies_fast.executor import Executor, RunStats
 from pycolonies_fast.funcspec import func_spec

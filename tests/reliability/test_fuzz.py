@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pycolonies_fast import crypto
-from pycolonies_fast.codec import build_request, decode_envelope, decode_reply
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core import crypto
+from pycolonies_fast.core.codec import build_request, decode_envelope, decode_reply
+from pycolonies_fast.core.crypto import Crypto
+from pycolonies_fast.core.pubsub import channel_batch
 from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError, ReplyError, ServerError
-from pycolonies_fast.pubsub import channel_batch
 
 KEY = Crypto().prvkey()
 KEY_ID = Crypto().id(KEY)

@@ -14,12 +14,12 @@ import pytest
 import websocket
 
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.client._steps import Call
-from pycolonies_fast.crypto import Crypto
+from pycolonies_fast.core.crypto import Crypto
+from pycolonies_fast.core.steps import Call
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.executor import Executor
-from pycolonies_fast.executor_dispatch import ProcessContext
-from pycolonies_fast.executor_report import Reporter
+from pycolonies_fast.executor.dispatch import ProcessContext
+from pycolonies_fast.executor.report import Reporter
 from pycolonies_fast.funcspec import func_spec
 from tests.helpers import add_executor, unique
 

@@ -1,0 +1,229 @@
+"""The blocking client's ``/pubsub`` websocket I/O, on websocket-client (the protocol is core/pubsub.py).
+
+Each call opens its own connection (ws:// or wss:// per ``client.tls``, with the client's connect
+timeout and TLS settings), sends envelopes signed by the compiled core, and always closes the
+socket: ``subscription()`` opens one, ``frames()`` reads one. Imported when a client first
+subscribes: websocket-client is slow to import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import ssl
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import websocket
+from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
+
+from pycolonies_fast.core.codec import build_request
+from pycolonies_fast.core.connection import DEFAULT_CONNECT_TIMEOUT, bracketed, ca_locations
+from pycolonies_fast.core.pubsub import (
+    CLOSE_TIMEOUT,
+    LONGEST_SOCKET_WAIT,
+    channel_batch,
+    channel_subscription,
+    channel_timeouts,
+    process_subscriptions,
+    wait_timeout_message,
+    wait_windows,
+    watch_steps,
+)
+from pycolonies_fast.core.steps import Do, run_steps
+from pycolonies_fast.errors import RequestTimeoutError, TransportError
+from pycolonies_fast.errors.websocket import (
+    WaitTimeoutError,
+    WebsocketClosedError,
+    WebsocketLostError,
+    websocket_connect_error,
+    websocket_lost_error,
+)
+from pycolonies_fast.models import Process
+
+__all__ = ["frames", "subscribe_channel", "subscription", "wait_for_process"]
+
+
+def _ws_url(client: Any, host: str | None = None, port: int | None = None) -> str:
+    """`ws[s]://host:port/pubsub` for the client's server, or the given endpoint (IPv6 hosts bracketed)."""
+    host = bracketed(client.host if host is None else host)
+    return f"{'wss' if client.tls else 'ws'}://{host}:{client.port if port is None else port}/pubsub"
+
+
+def _sslopt(client: Any) -> dict[str, Any]:
+    """TLS options matching the client's HTTPS settings (`verify`, `ca_bundle`)."""
+    if not getattr(client, "verify", True):
+        return {"cert_reqs": ssl.CERT_NONE, "check_hostname": False}
+    options: dict[str, Any] = {"cert_reqs": ssl.CERT_REQUIRED}
+    cafile, capath = ca_locations(getattr(client, "ca_bundle", None))
+    if cafile:
+        options["ca_certs"] = cafile
+    if capath:
+        options["ca_cert_path"] = capath
+    return options
+
+
+@contextmanager
+def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> Iterator[websocket.WebSocket]:
+    """Open a subscription: a websocket to `/pubsub`, with each of `msgs` sent signed by `prvkey`.
+
+    Connects to the client's endpoint in use, else the next that accepts (a client's `endpoints`),
+    with the client's connect timeout and TLS settings; failures raise ConnectError or
+    ConnectTimeoutError, a connection lost while subscribing TransportError. Gives the socket
+    (read it with `frames`, or frame by frame); it is always closed afterwards.
+    """
+    ws = _connect(client)
+    try:
+        try:
+            for msg in msgs:
+                ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+        except (websocket.WebSocketException, OSError) as exc:
+            raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
+        yield ws
+    finally:
+        with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
+            ws.close(timeout=CLOSE_TIMEOUT)
+        ws.shutdown()  # close() leaves the socket open when the server's close frame came first
+
+
+def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
+    """The data frames of an open subscription, until the server closes it or `deadline` (monotonic)
+    passes; either ends the iteration (a subscription's normal end). A connection lost otherwise
+    (reset) or a frame that breaks the websocket protocol raises TransportError."""
+    while True:
+        try:
+            opcode, data = _recv_before(ws, deadline)
+        except (WebSocketConnectionClosedException, WebSocketTimeoutException, TimeoutError):
+            return
+        except OSError as exc:
+            raise WebsocketLostError(f"Websocket lost during the subscription: {exc}") from exc
+        except websocket.WebSocketException as exc:
+            raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
+        if opcode == ABNF.OPCODE_CLOSE:
+            return
+        yield data
+
+
+def _recv_before(ws: websocket.WebSocket, deadline: float) -> tuple[int, bytes]:
+    """The next frame's ``(opcode, data)``; ``WebSocketTimeoutException`` once `deadline` (monotonic)
+    has passed, however far away it is (socket waits of at most LONGEST_SOCKET_WAIT each)."""
+    while True:
+        left = deadline - time.monotonic()
+        ws.settimeout(min(max(left, 0.001), LONGEST_SOCKET_WAIT))
+        try:
+            return ws.recv_data()
+        except (WebSocketTimeoutException, TimeoutError):
+            if left <= LONGEST_SOCKET_WAIT:
+                raise
+
+
+def _connect(client: Any) -> websocket.WebSocket:
+    """Open the websocket to the endpoint in use, else the next that accepts it (a client's
+    `endpoints`); failures become ConnectError / ConnectTimeoutError (nothing was sent)."""
+    connect_timeout = getattr(client, "connect_timeout", DEFAULT_CONNECT_TIMEOUT)
+    endpoints = list(getattr(client, "endpoints", None) or [(client.host, client.port)])
+    first = endpoints.index((client.host, client.port)) if (client.host, client.port) in endpoints else 0
+    error: Exception | None = None
+    for step in range(len(endpoints)):
+        url = _ws_url(client, *endpoints[(first + step) % len(endpoints)])
+        try:
+            return websocket.create_connection(
+                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
+            )
+        except (websocket.WebSocketException, OSError) as exc:
+            error = websocket_connect_error(url, exc)
+            error.__cause__ = exc
+    assert error is not None
+    raise error
+
+
+def _await_push(ws: websocket.WebSocket, seconds: float) -> bool:
+    """Wait up to `seconds` for any frame; return False once the connection is gone (or broke the
+    protocol: the wait goes on with `get_process` checks alone)."""
+    ws.settimeout(seconds)
+    try:
+        opcode, _ = ws.recv_data()
+    except WebSocketTimeoutException:
+        return True
+    except (websocket.WebSocketException, OSError):
+        return False
+    return opcode != ABNF.OPCODE_CLOSE
+
+
+def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> Process:
+    """Block until `process` is SUCCESS, FAILED or CANCELLED and return it fresh (`get_process`).
+
+    One websocket carries three `subscribeprocessmsg` subscriptions (states 2, 3 and 4), so a
+    failure or cancellation wakes us as promptly as a success (upstream only woke on success).
+    Each push, and every RECHECK_INTERVAL seconds as a safety net, triggers a `get_process`.
+    Long waits resubscribe every SUBSCRIPTION_WINDOW seconds, so the server never keeps the two
+    subscriptions that did not fire for longer than that. Raises WaitTimeoutError after `timeout`
+    seconds; server errors (e.g. unknown process) raise from `get_process` as usual.
+    """
+    finished = run_steps(wait_windows(process, timeout), lambda until: _watch(client, process, until, prvkey))
+    if finished is None:
+        raise WaitTimeoutError(wait_timeout_message(process, timeout))
+    return finished
+
+
+def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
+    """Subscribe on one connection until `until`; the process once it is final, else None."""
+    msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
+    with subscription(client, msgs, prvkey) as ws:
+
+        def perform(op: Any) -> Any:
+            if type(op) is not Do:
+                return time.sleep(op.seconds)
+            if op.name == "await_push":
+                return _await_push(ws, *op.args)
+            return client.get_process(process.processid, prvkey)
+
+        return run_steps(watch_steps(until), perform)
+
+
+def subscribe_channel(
+    client: Any,
+    processid: str,
+    channel_name: str,
+    prvkey: str,
+    after_seq: int = 0,
+    timeout: float | None = 30,
+    callback: Callable[[list[dict[str, Any]]], Any] | None = None,
+) -> list[dict[str, Any]] | None:
+    """Receive channel entries from log position `after_seq` until the server's `timeout`.
+
+    Each non-empty batch goes to `callback` (stop when it returns False or 0; None continues) or,
+    without a callback, is collected and returned. An empty batch (the server's timeout frame)
+    ends the subscription. An error frame raises ColoniesError with the server's message.
+    """
+    seconds, patience = channel_timeouts(timeout)
+    msg = channel_subscription(processid, channel_name, after_seq, seconds)
+    deadline = time.monotonic() + patience
+    collected: list[dict[str, Any]] = []
+    with subscription(client, [msg], prvkey) as ws:
+        while True:
+            entries = channel_batch(_recv_frame(ws, deadline))
+            if not entries:
+                break
+            if callback is None:
+                collected.extend(entries)
+            elif callback(entries) == False:  # noqa: E712 - upstream stops on any value == False (0 too)
+                break
+    return collected if callback is None else None
+
+
+def _recv_frame(ws: websocket.WebSocket, deadline: float) -> bytes:
+    """The next data frame's bytes, or a typed error on timeout, a closed connection or a bad frame."""
+    try:
+        opcode, data = _recv_before(ws, deadline)
+    except (WebSocketTimeoutException, TimeoutError) as exc:
+        raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
+    except (WebSocketConnectionClosedException, OSError) as exc:
+        raise websocket_lost_error(f"Channel subscription connection closed by the server: {exc}", exc) from exc
+    except websocket.WebSocketException as exc:
+        raise TransportError(f"Bad websocket frame from the server: {exc}") from exc
+    if opcode == ABNF.OPCODE_CLOSE:
+        raise WebsocketClosedError("Channel subscription connection closed by the server")
+    return data

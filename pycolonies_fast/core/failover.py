@@ -1,0 +1,101 @@
+"""Which server gets a request, and whether a failed attempt may be repeated (no I/O here).
+
+A client has one or more endpoints ``(host, port)``: servers of one Colonies cluster (sharing
+one database), tried in order. Requests go to the current endpoint. A failure to connect (the
+request certainly never left) moves to the next endpoint at once; once a whole round over all
+endpoints failed, the next round starts after ``backoff * 2**round`` seconds, and after
+``retries`` such rounds the error is raised. A connection lost after the request was sent is
+retried on the next endpoint only for idempotent calls: other calls never run twice. Timeouts
+are raised as they are. A success makes its endpoint the current one.
+
+``post_elsewhere`` is this policy as steps (core/steps.py): both clients drive it with their own
+transports and sleeps.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pycolonies_fast.core.steps import Do, Sleep, Steps
+from pycolonies_fast.errors import ConnectError, RequestTimeoutError, TransportError
+
+__all__ = ["Attempts", "Failover", "post_elsewhere"]
+
+
+class Failover:
+    """The endpoints' shared state: which one is current; the retry limits."""
+
+    def __init__(self, count: int, retries: int = 2, backoff: float = 0.1) -> None:
+        if count < 1:
+            raise ValueError("at least one endpoint is needed")
+        self.count = count
+        self.retries = retries
+        self.backoff = backoff
+        self.current = 0
+
+    def attempts(self, idempotent: bool, failed_at: int) -> Attempts:
+        """The plan for one request whose first attempt failed at endpoint ``failed_at``.
+
+        Planned from where it failed, not from ``current``: another thread may have moved
+        ``current`` meanwhile, and the plan must neither retry the failed endpoint first nor
+        skip the one that works.
+        """
+        return Attempts(self, idempotent, failed_at)
+
+
+class Attempts:
+    """The attempts of one request: ``endpoint`` is where the next attempt goes."""
+
+    __slots__ = ("_failover", "_idempotent", "_round", "_start", "endpoint")
+
+    def __init__(self, failover: Failover, idempotent: bool, failed_at: int) -> None:
+        self._failover = failover
+        self._idempotent = idempotent
+        self._round = 0
+        self._start = self.endpoint = failed_at
+
+    def retry_delay(self, error: Exception) -> float | None:
+        """Seconds to wait before trying ``endpoint`` (moved on) after ``error``; None: raise it."""
+        failover = self._failover
+        unsent = isinstance(error, ConnectError)
+        lost_read = (
+            self._idempotent and failover.count > 1
+            and isinstance(error, TransportError) and not isinstance(error, RequestTimeoutError)
+        )
+        if not (unsent or lost_read):
+            return None
+        self.endpoint = (self.endpoint + 1) % failover.count
+        if self.endpoint != self._start:
+            return 0.0
+        if self._round >= failover.retries:
+            return None
+        self._round += 1
+        return failover.backoff * 2 ** (self._round - 1)
+
+    def succeeded(self) -> None:
+        """The attempt at ``endpoint`` worked: later requests start there."""
+        self._failover.current = self.endpoint
+
+
+def post_elsewhere(
+    failover: Failover, error: TransportError, failed_at: int, body: bytes, read_timeout: float | None, idempotent: bool
+) -> Steps[Any]:
+    """After ``error`` at endpoint ``failed_at``: the attempts failover allows, in its order.
+
+    Yields ``Sleep(delay)`` before each attempt and ``Do("_post_to", endpoint, body, read_timeout,
+    idempotent)`` for it (sent back the reply, or its ``TransportError`` thrown in); returns the
+    first reply, or raises the last error.
+    """
+    attempts = failover.attempts(idempotent, failed_at)
+    while True:
+        delay = attempts.retry_delay(error)
+        if delay is None:
+            raise error
+        yield Sleep(delay)
+        try:
+            result = yield Do("_post_to", attempts.endpoint, body, read_timeout, idempotent)
+        except TransportError as exc:
+            error = exc
+            continue
+        attempts.succeeded()
+        return result
