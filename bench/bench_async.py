@@ -59,7 +59,8 @@ NOTES = """Reading the numbers:
 * No asyncio HTTP path measured here puts the async runner below the threaded one.
   `bench/async_http_paths.py --runner 600` (2026-11-24, medians of 3 interleaved rounds) runs
   the async runner on aiohttp and on a minimal `asyncio.Protocol` HTTP/1.1 client of our own
-  (transport.py's reply reader; no TLS, timeouts or failure handling), next to the threaded
+  (the blocking transport's reply reader, now `core/http.py`; no TLS, timeouts or failure
+  handling), next to the threaded
   runner: per signed get_colony RPC with 8 in flight, threaded 85 µs, aiohttp 187 µs (uvloop
   176), own protocol 89 µs (uvloop 82); per assign+close cycle, threaded-4 0.383 ms, aiohttp
   0.749 ms (uvloop 0.720), own protocol 0.429 ms (uvloop 0.406), all at 177–189 cycles/s. Even

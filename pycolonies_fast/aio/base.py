@@ -1,8 +1,9 @@
 """The asyncio client core: the async request path and the driver of the shared method steps.
 
 Everything else (constructor, attributes, endpoints, failover state) is ``ClientCore``'s, and
-every API method is the same ``Steps`` generator the blocking client runs (client/_steps.py).
-Signing runs inline on the event loop: it takes ~20 µs (bench/RESULTS.md, "Async runner").
+every API method is the same ``Steps`` generator the blocking client runs (core/steps.py).
+Signing runs inline on the event loop: it costs less than handing it to a thread would
+(bench/RESULTS.md, "Async runner").
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@
 
         await executor.run()  # until SIGINT/SIGTERM, stop(), or run(max_processes=..., max_seconds=...)
 
-The same guarantees as the threaded ``Executor`` (executor.py): both make their decisions in the
-steps of ``RunnerCore`` (executor_core.py) and ``ReporterCore``, and run functions as
-executor_dispatch says; this runner awaits the I/O of those steps on one event loop:
+The same guarantees as the threaded ``Executor`` (executor/threaded.py): both make their decisions
+in the steps of ``RunnerCore`` (executor/core.py) and ``ReporterCore``, and run functions as
+executor/dispatch.py says; this runner awaits the I/O of those steps on one event loop:
 "no process available" means assign again; connection errors back off with jitter; an exception
 fails its process with the traceback; an unknown function fails it, and so does a process the
 ``Process`` model rejects (assigned through ``assign_raw``); past ``maxexectime`` a
@@ -199,7 +199,7 @@ class AsyncExecutor(RunnerCore):
         super()._finished(pid, remember)
         self._tasks.pop(pid, None)
 
-    # The I/O of the steps (see executor_core.py).
+    # The I/O of the steps (see executor/core.py).
 
     async def _assign(self) -> dict[str, Any]:
         return await self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey, **self.assign_limits)

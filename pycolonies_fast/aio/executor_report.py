@@ -1,7 +1,7 @@
 """Reporting results for the async runner: close or fail each process exactly once, never drop one silently.
 
 The same rules as the threaded runner's ``Reporter``: both run the steps of ``ReporterCore``
-(executor_report.py); here their I/O is awaited instead of blocking.
+(executor/report.py); here their I/O is awaited instead of blocking.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Process channels: append, read and subscribe (contract §d.13).
+"""Process channels: append, read and subscribe.
 
 Payloads are sent as base64 strings instead of upstream's JSON int arrays (the server accepts
 both for its `[]byte` field; base64 is about 3x smaller on the wire). A list that is not bytes
@@ -37,7 +37,7 @@ def _payload_json(payload: Payload) -> str | list[Any]:
 
 
 class ChannelsMixin(ClientCore):
-    """Append to and read process channels (`subscribe_channel` is in websocket.py)."""
+    """Append to and read process channels (`subscribe_channel` is in client/websocket.py and aio/websocket.py)."""
 
     @rpc
     def channel_append(

@@ -1,4 +1,4 @@
-"""Upstream's name-mangled helpers of ``Colonies`` (contract §d.0), for code that reached into them.
+"""Upstream's name-mangled helpers of ``Colonies``, for code that reached into them.
 
 ``_Colonies__rpc`` belongs to each client's base (blocking or asyncio) and ``_Colonies__remove_file``
 to the files area; the helpers here work alike in both clients: the pure ones return values,

@@ -37,7 +37,7 @@ class ProcessesMixin(ClientCore):
         As upstream, nothing to assign raises ``ColoniesConnectionError`` (a ``ServerError`` with
         status 404) rather than returning None: code in the wild relies on it. The read timeout of
         this call is the server's long-poll time plus the client's normal read timeout. A reply
-        the ``Process`` model rejects raises ``ValidationError`` (§e.3) although the process is
+        the ``Process`` model rejects raises ``ValidationError`` (as upstream) although the process is
         then assigned to the caller; ``assign_raw`` gives such a reply as it is.
 
         ``available_cpu`` (e.g. ``"4000m"``) and ``available_memory`` (e.g. ``"8Gi"``), not in
@@ -54,7 +54,7 @@ class ProcessesMixin(ClientCore):
         """``assign`` without the ``Process`` model: the server's reply (the process dict) as it is.
 
         Not in upstream. ``assign`` is ``Process(**assign_raw(...))``, the same request. For
-        executors that must not lose a process the model rejects (§e.3: kwargs with non-string
+        executors that must not lose a process the model rejects (kwargs with non-string
         values such as reconcile processes' ``force: true``, outputs holding dicts, ...): it is
         assigned to the caller either way, and the raw reply still tells its ``processid``.
         """

@@ -7,7 +7,7 @@ so threads never share one), and a connection the server closed while it was idl
 by urllib3's own zero-timeout ``wait_for_read`` before reuse. The request is one prebuilt byte
 string written with ``sendall``; the reply is framed by core/http.py, which takes the whole
 reply from the first ``recv`` when it is all there. urllib3's own request and response path is
-left out because it costs several times the CPU of this one (bench/RESULTS.md).
+left out because it costs much more CPU than this one (bench/RESULTS.md, "RPC round trip").
 
 Retry rule: a request is sent again only when it cannot have reached the server (connection
 refused, or the write failed on a reused connection). Calls marked idempotent may also be

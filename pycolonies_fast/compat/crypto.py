@@ -1,6 +1,6 @@
 """Upstream's ``crypto`` module surface: ``Crypto`` plus its module-level helpers.
 
-``genkey``, ``sign`` and ``get_id`` run on the compiled core (byte-identical results, about 100x
+``genkey``, ``sign`` and ``get_id`` run on the compiled core (byte-identical results, far
 faster). The elliptic-curve helpers (``jacobian_add``, ``fast_multiply``, ...) are plain Python
 written from the secp256k1 formulas, because upstream's tests assert their exact tuples, also for
 points that are not on the curve. ``compat.install()`` makes ``import crypto`` load this module.

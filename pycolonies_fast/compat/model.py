@@ -1,5 +1,5 @@
 """Upstream's ``model`` module: our 14 model classes plus the names upstream's module imported
-for itself (contract §a.2), so ``from model import *`` and ``from model import Optional`` work as
+for itself, so ``from model import *`` and ``from model import Optional`` work as
 they did. ``compat.install()`` makes ``import model`` load this module; the classes are
 ``pycolonies_fast.models``' own.
 """

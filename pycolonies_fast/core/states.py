@@ -17,6 +17,9 @@ class ProcessState(IntEnum):
     FAILED = 3
     CANCELLED = 4
 
+    # As an int everywhere: Python 3.10's IntEnum would print "ProcessState.WAITING" (3.11 prints 0).
+    __str__ = int.__repr__
+
 
 #: The states a process never leaves.
 FINAL_STATES = (ProcessState.SUCCESSFUL, ProcessState.FAILED, ProcessState.CANCELLED)

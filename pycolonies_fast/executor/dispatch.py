@@ -237,7 +237,7 @@ MAX_PARSE_PROBLEMS = 5
 
 def read_assignment(reply: Any) -> tuple[str, Process | Outcome]:
     """An assign reply (``assign_raw``): its process id and the ``Process`` to run, or, when the
-    model rejects the process (§e.3), the failure to report at once (it is assigned to us).
+    model rejects the process, the failure to report at once (it is assigned to us).
 
     A reply without a process id raises, as ``Process(**reply)`` does: nothing can be failed.
     """

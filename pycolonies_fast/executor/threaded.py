@@ -8,27 +8,27 @@
 
     executor.run()  # until SIGINT/SIGTERM, or run(max_processes=..., max_seconds=...)
 
-Design notes (measured against the dev server, Colonies v1.9.12, in both assign modes):
+Design notes:
 
 * All workers share one executor identity and one pooled client. The server accepts concurrent
   assigns from one executor (each returns a different process; closes are checked against the
-  assigned executor id, which is the same); per-worker identities were no faster (≈ 180 cycles/s
-  either way with 4 workers), so there is no reason to register more executors.
+  assigned executor id, which is the same); per-worker identities were no faster (bench/RESULTS.md,
+  "Runner design notes"), so there is no reason to register more executors.
 * "No process available" (404) is the normal reply to a long poll: assign again. Connection errors
   back off exponentially with jitter; so do other server refusals (e.g. a paused colony).
 * While its PostgreSQL restarts the server refuses everything with the driver's error under
   400/403/500, and may assign a process and then answer the assign with such an error. So a
-  refused close/fail is retried (executor_report.py: only a 404 means "removed"; a close still
+  refused close/fail is retried (executor/report.py: only a 404 means "removed"; a close still
   refused after ``refusal_patience`` becomes a fail), and after a refused assign (or one whose
   reply was lost after it was sent) a worker reclaims the processes RUNNING on this executor
-  that no worker holds and runs them (executor_core.py).
-* Workers assign with ``assign_raw``: a process the ``Process`` model rejects (api-contract §e.3,
-  e.g. kwargs with non-string values) is assigned to us all the same, so it is failed at once
-  with "process could not be parsed: ..." rather than left RUNNING until the executor exits.
+  that no worker holds and runs them (executor/core.py).
+* Workers assign with ``assign_raw``: a process the ``Process`` model rejects (e.g. kwargs with
+  non-string values) is assigned to us all the same, so it is failed at once with "process could
+  not be parsed: ..." rather than left RUNNING until the executor exits.
 * A process's ``maxexectime`` (seconds, from assignment) bounds its function: past it the function
   is abandoned (its thread is left to finish, its result dropped) and the process is not closed
   late, because the server releases it for a retry (or fails it when out of retries).
-* ``cpu_bound`` functions run in a ``CpuPool`` (executor_pool.py): a pool whose process died, or
+* ``cpu_bound`` functions run in a ``CpuPool`` (executor/pool.py): a pool whose process died, or
   that runs an abandoned job, is replaced for new jobs and its processes are killed.
 * Shutdown (SIGINT/SIGTERM, ``stop()`` or the run's bounds): no new assigns; in-flight processes
   get ``grace_period`` seconds, then are failed with "executor shutting down"; a second signal
@@ -73,7 +73,8 @@ class Executor(RunnerCore):
     ``executorname`` or ``<type>-<random>``) and approve it; or pass ``executorname`` and
     ``prvkey`` of an existing, approved executor. ``announce_functions=False`` skips
     ``add_function``: processes are still assigned by executor type, and the server then keeps
-    no per-function statistics (each close of an announced function cost it ~1.5 ms more here).
+    no per-function statistics (keeping them makes every close of an announced function cost the
+    server more).
 
     ``poll_timeout``: seconds each assign long-polls (also the longest wait for a stop to be
     noticed); ``grace_period``: seconds in-flight processes get at shutdown; ``report_timeout``:
@@ -83,7 +84,7 @@ class Executor(RunnerCore):
     Give the client a connection pool at least as large as ``workers``
     (``Colonies(..., pool_size=)``, default 16).
 
-    The decisions are ``RunnerCore``'s (executor_core.py, shared with ``AsyncExecutor``); this
+    The decisions are ``RunnerCore``'s (executor/core.py, shared with ``AsyncExecutor``); this
     class does their I/O with worker threads and a blocking client.
     """
 
@@ -220,7 +221,7 @@ class Executor(RunnerCore):
                     self._all_done_at = time.monotonic()
                     self._wake.set()
 
-    # The I/O of the steps (see executor_core.py).
+    # The I/O of the steps (see executor/core.py).
 
     def _assign(self) -> dict[str, Any]:
         return self.client.assign_raw(self.colonyname, self.poll_timeout, self._prvkey, **self.assign_limits)

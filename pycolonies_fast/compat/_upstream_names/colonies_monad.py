@@ -1,4 +1,4 @@
-"""``import colonies_monad`` in a process started under ``python -m pycolonies_fast.compat`` (see compat.py)."""
+"""``import colonies_monad`` in a process started under ``python -m pycolonies_fast.compat`` (see that module)."""
 
 from pycolonies_fast.compat import alias_on_import
 
