@@ -4,25 +4,35 @@
 session and left running afterwards. Tests that need the server request this fixture
 (directly or through other fixtures); they are marked `server` automatically, so
 `pytest -m "not server"` runs only the offline tests.
+
+Shared fakes and helpers are in tests/support (its asserts are rewritten as a test module's are).
 """
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import shutil
 import ssl
 import subprocess
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Coroutine, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Process
-from tests.helpers import Identity, add_colony, add_executor
 
-REPO = Path(__file__).resolve().parents[1]
+pytest.register_assert_rewrite("tests.support")  # before tests.support is first imported
+
+from tests.support.identities import Identity, add_colony, add_executor  # noqa: E402
+from tests.support.paths import REPO  # noqa: E402
+
+if TYPE_CHECKING:
+    from pycolonies_fast.aio import AsyncColonies  # needs aiohttp: imported by the fixture that uses it
+
+T = TypeVar("T")
 DEV_SERVER = REPO / "scripts" / "dev-server"
 
 # A cold start installs PostgreSQL and builds the Go server: minutes on 2 cores.
@@ -95,7 +105,7 @@ def dev_server() -> Iterator[dict[str, str]]:
         yield env
 
 
-# Fixtures of the live tests (tests/client, aio, compat, executor), built on tests/helpers.py.
+# Fixtures of the live tests, built on tests/support/identities.py.
 # Each directory may narrow them (tests/compat gives every test a colony of its own).
 
 
@@ -158,6 +168,38 @@ def channel_process(client: Colonies, executor: Identity) -> Iterator[Process]:
     process = client.assign(executor.colony, 5, executor.prvkey)
     yield process
     client.close(process.processid, [], executor.prvkey)
+
+
+# Asyncio tests are plain functions that call ``run(coroutine)`` (``asyncio.run``): no plugin needed.
+
+
+@pytest.fixture
+def run() -> Callable[[Coroutine[Any, Any, T]], T]:
+    """``run(coro)``: run one coroutine to completion in a fresh event loop."""
+    return asyncio.run
+
+
+@pytest.fixture
+def aclient(dev_server: dict[str, str]) -> Callable[..., AsyncColonies]:
+    """Factory of ``AsyncColonies`` for the dev server (create it inside the test's coroutine)."""
+    from pycolonies_fast.aio import AsyncColonies
+
+    def make(**options: Any) -> AsyncColonies:
+        return AsyncColonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]), **options)
+
+    return make
+
+
+PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+
+
+@pytest.fixture
+def proxy_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    """No proxy variables but those a test sets (either case)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+    return monkeypatch
 
 
 @pytest.fixture(scope="session")

@@ -8,8 +8,6 @@ import json
 import time
 
 import pytest
-from rawserver import RawServer, reply
-from test_signatures import METHODS, params
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
@@ -17,7 +15,9 @@ from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import RequestTimeoutError, ServerError, TransportError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
-from tests.helpers import unique
+from tests.support.identities import unique
+from tests.support.servers import RawServer, reply
+from tests.support.signatures import METHODS, params
 
 # ---- offline ---------------------------------------------------------------------------------------------------
 

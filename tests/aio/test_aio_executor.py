@@ -16,8 +16,8 @@ from pycolonies_fast.aio.executor import AsyncExecutor
 from pycolonies_fast.errors import TransportError
 from pycolonies_fast.executor.core import SHUTDOWN_REASON
 from pycolonies_fast.funcspec import func_spec
-from tests.executor import tasks
-from tests.helpers import get_raw, submit_raw
+from tests.support import tasks
+from tests.support.processes import get_raw, submit_raw
 
 RUNNING, SUCCESSFUL, FAILED = 1, 2, 3
 

@@ -12,14 +12,12 @@ import operator
 import os
 import pickle
 import shutil
-import socket
 import ssl
 import subprocess
 import time
 import warnings
 
 import pytest
-from rawserver import RawServer, reply
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies, colonies_client
@@ -32,14 +30,9 @@ from pycolonies_fast.errors import (
     ServerError,
     TransportError,
 )
+from tests.support.servers import COLONY_REPLY, RawServer, free_port, reply
 
 KEY = Crypto().prvkey()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- constructor and attributes ---------------------------------------------------------------
@@ -232,9 +225,6 @@ def test_non_serialisable_message_raises_type_error():
 
 
 # --- TLS ----------------------------------------------------------------------------------------
-
-COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')
-
 
 def test_tls_verifies_certificates_by_default(tls_files):
     _, context = tls_files

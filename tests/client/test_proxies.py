@@ -1,5 +1,6 @@
 """Proxies from the environment, as upstream's requests used them: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY
-unless NO_PROXY lists the server; absolute-form requests for HTTP, a CONNECT tunnel for HTTPS."""
+unless NO_PROXY lists the server; absolute-form requests for HTTP, a CONNECT tunnel for HTTPS.
+Which proxy is chosen (core/connection.py): tests/core/test_connection.py."""
 
 from __future__ import annotations
 
@@ -9,17 +10,12 @@ import socket
 import urllib.request
 
 import pytest
-from proxy import ForwardProxy
-from rawserver import RawServer, reply
 
 from pycolonies_fast.aio import AsyncColonies
 from pycolonies_fast.client import Colonies
-from pycolonies_fast.core.connection import proxy_from_environment
 from pycolonies_fast.errors import ColoniesConnectionError
 from pycolonies_fast.funcspec import func_spec
-
-PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
-COLONY_REPLY = reply(b'{"payloadtype":"getcolonymsg","payload":"eyJuYW1lIjoiZGV2In0=","error":false}')
+from tests.support.servers import COLONY_REPLY, ForwardProxy, RawServer
 
 
 def get_colony(client_class: type, host: str, port: int, times: int = 1, **options: object) -> list[dict]:
@@ -38,36 +34,10 @@ both_clients = pytest.mark.parametrize("client_class", [Colonies, AsyncColonies]
 
 
 @pytest.fixture
-def proxy_env(monkeypatch):
-    """No proxy variables but those a test sets (either case)."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-        monkeypatch.delenv(name.upper(), raising=False)
-    return monkeypatch
-
-
-@pytest.fixture
 def proxy():
     forward = ForwardProxy()
     yield forward
     forward.close()
-
-
-def test_which_proxy_the_environment_chooses(proxy_env):
-    assert proxy_from_environment("http", "h", 1) is None
-    proxy_env.setenv("ALL_PROXY", "all.example:3128")
-    assert proxy_from_environment("https", "h", 1) == "http://all.example:3128"
-    proxy_env.setenv("HTTP_PROXY", "http://web.example:8080")
-    assert proxy_from_environment("http", "h", 1) == "http://web.example:8080"
-    proxy_env.setenv("NO_PROXY", "h,.internal")
-    assert proxy_from_environment("http", "h", 1) is None
-    assert proxy_from_environment("http", "db.internal", 1) is None
-    assert proxy_from_environment("http", "other", 1) == "http://web.example:8080"
-    proxy_env.setenv("NO_PROXY", "10.0.0.0/8, fd00::/8")  # networks, as requests matched them
-    assert proxy_from_environment("http", "10.1.2.3", 1) is None
-    assert proxy_from_environment("http", "fd00::1", 1) is None
-    assert proxy_from_environment("http", "11.0.0.1", 1) == "http://web.example:8080"
-    assert proxy_from_environment("http", "db.internal", 1) == "http://web.example:8080"
 
 
 @both_clients

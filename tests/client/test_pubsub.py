@@ -7,7 +7,6 @@ import ssl
 import threading
 import time
 import uuid
-from pathlib import Path
 from types import SimpleNamespace
 
 import orjson
@@ -20,9 +19,8 @@ from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, RequestTimeoutError, ServerError
 from pycolonies_fast.errors.websocket import WaitTimeoutError
 from pycolonies_fast.funcspec import func_spec
+from tests.support.paths import VECTORS
 
-# The spec's vectors as kept in tests (test_vectors.py checks them against ../shared).
-VECTORS = Path(__file__).resolve().parents[1] / "crypto" / "data" / "vectors.json"
 PROMPT = 2.0  # seconds: well under RECHECK_INTERVAL, so a pass proves the push woke us
 
 
@@ -40,6 +38,9 @@ class FakeSocket:
 
     def recv_data(self):
         return websocket.ABNF.OPCODE_TEXT, b"{}"
+
+    def recv_frame(self):
+        return websocket.ABNF(opcode=websocket.ABNF.OPCODE_TEXT, data=b"{}")
 
     def close(self, timeout=None):
         self.closed = True

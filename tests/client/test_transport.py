@@ -1,4 +1,5 @@
-"""Offline tests of the HTTP transport: reply framing, keep-alive, retries, timeouts, errors."""
+"""Offline tests of the blocking HTTP transport (client/transport.py) over loopback: keep-alive,
+retries, timeouts, errors, forks and threads."""
 
 from __future__ import annotations
 
@@ -8,137 +9,16 @@ import threading
 import time
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from rawserver import RawServer, reply
 
 from pycolonies_fast.client.transport import Transport
-from pycolonies_fast.core.http import read_response as _read_response
 from pycolonies_fast.errors import (
     ColoniesConnectionError,
-    ReplyError,
     RequestTimeoutError,
     TransportError,
 )
+from tests.support.servers import RawServer, reply
 
 BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
-
-
-def recv_from(pieces: list[bytes]):
-    """A fake ``sock.recv`` handing out ``pieces`` one per call, then b"" (EOF)."""
-    queue = list(pieces)
-    return lambda size: queue.pop(0) if queue else b""
-
-
-def chunked(body: bytes, sizes: list[int]) -> bytes:
-    out, pos = b"", 0
-    for size in sizes:
-        piece = body[pos : pos + size]
-        if not piece:
-            break
-        out += b"%x;ext=1\r\n%b\r\n" % (len(piece), piece)
-        pos += len(piece)
-    if pos < len(body):
-        out += b"%x\r\n%b\r\n" % (len(body) - pos, body[pos:])
-    return out + b"0\r\nTrailer: x\r\n\r\n"
-
-
-def split(data: bytes, cuts: list[int]) -> list[bytes]:
-    points = sorted({c % (len(data) + 1) for c in cuts})
-    pieces, last = [], 0
-    for p in points + [len(data)]:
-        if p > last:
-            pieces.append(data[last:p])
-            last = p
-    return pieces
-
-
-# --- reply framing -----------------------------------------------------------------------------
-
-def test_content_length_reply():
-    status, body, keep = _read_response(recv_from([reply(b'{"a":1}', 200)]))
-    assert (status, body, keep) == (200, b'{"a":1}', True)
-
-
-def test_error_status_and_connection_close():
-    status, body, keep = _read_response(recv_from([reply(b"x", 404, b"Connection: close\r\n")]))
-    assert (status, body, keep) == (404, b"x", False)
-
-
-def test_http10_close_delimited_body():
-    status, body, keep = _read_response(recv_from([b"HTTP/1.0 200 OK\r\n\r\nhello ", b"world"]))
-    assert (status, body, keep) == (200, b"hello world", False)
-
-
-def test_informational_reply_is_skipped():
-    data = b"HTTP/1.1 100 Continue\r\n\r\n" + reply(b"ok")
-    assert _read_response(recv_from([data]))[:2] == (200, b"ok")
-
-
-def test_extra_bytes_after_reply_forbid_reuse():
-    assert _read_response(recv_from([reply(b"ok") + b"junk"]))[2] is False
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    body=st.binary(max_size=3000),
-    sizes=st.lists(st.integers(1, 700), max_size=8),
-    cuts=st.lists(st.integers(0, 10_000), max_size=12),
-)
-def test_chunked_reply_split_anywhere(body, sizes, cuts):
-    wire = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunked(body, sizes)
-    assert _read_response(recv_from(split(wire, cuts))) == (200, body, True)
-
-
-@settings(max_examples=100, deadline=None)
-@given(body=st.binary(max_size=5000), cuts=st.lists(st.integers(0, 10_000), max_size=12))
-def test_content_length_reply_split_anywhere(body, cuts):
-    assert _read_response(recv_from(split(reply(body), cuts))) == (200, body, True)
-
-
-@pytest.mark.parametrize(
-    "wire",
-    [
-        b"SMTP 200 OK\r\n\r\n",
-        b"HTTP/1.1 abc OK\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nno-colon-here\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXX0\r\n\r\n",
-        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\nContent-Length: 2\r\n\r\nok",
-        b"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
-        b"HTTP/1.1 200 OK\r\nContent-Length: " + b"9" * 5000 + b"\r\n\r\n",
-        b"HTTP/1.1 " + b"2" * 5000 + b" OK\r\n\r\n",
-        b"HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
-        *(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + size + b"\r\nabc\r\n0\r\n\r\n"
-          for size in (b"-2", b"0x3", b"+3", b"1_0")),
-    ],
-)
-def test_malformed_replies_raise_reply_error(wire):
-    with pytest.raises(ReplyError):
-        _read_response(recv_from([wire]))
-
-
-def test_connection_close_holds_whatever_follows_it():
-    wire = reply(b"ok", 200, b"Connection: close\r\nConnection: keep-alive\r\n")
-    assert _read_response(recv_from([wire]))[2] is False
-
-
-@pytest.mark.parametrize("status", [204, 304])
-def test_bodiless_replies_end_at_their_head(status):
-    pieces = [b"HTTP/1.1 %d Nothing\r\nServer: x\r\n\r\n" % status]
-
-    def recv(size):
-        assert pieces, "read past a reply that has no body"
-        return pieces.pop(0)
-
-    assert _read_response(recv) == (status, b"", True)
-
-
-def test_truncated_reply_is_a_transport_failure():
-    with pytest.raises(Exception) as info:
-        _read_response(recv_from([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"]))
-    assert not isinstance(info.value, ReplyError)
 
 
 # --- over the network --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import pytest
 
 from pycolonies_fast import compat
 from pycolonies_fast.client import Colonies
-from tests.helpers import Identity, new_identity
+from tests.support.identities import Identity, new_identity
 
 
 @pytest.fixture

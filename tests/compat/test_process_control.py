@@ -10,7 +10,7 @@ import pytest
 from pycolonies_fast.errors import ColoniesError, ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
-from tests.helpers import eventually
+from tests.support.timing import eventually
 
 CANCELLED = 4
 

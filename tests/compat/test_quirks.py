@@ -9,9 +9,8 @@ import pytest
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.core.crypto import Crypto, recover_id
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import unique
-
-from .wire import RecordingServer
+from tests.support.identities import unique
+from tests.support.servers import RecordingServer
 
 KEY = "d6eb959e9aec2e6fdc44b5862b269e987b8a4d6f2baca542d8acaa97ee5e74f6"
 

@@ -7,7 +7,7 @@ import pytest
 from pycolonies_fast.api.server import UNSIGNED_KEY
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
-from tests.helpers import unique
+from tests.support.identities import unique
 
 
 def test_version_and_server_info_need_no_key(client):

@@ -20,7 +20,7 @@ from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor.dispatch import Outcome
 from pycolonies_fast.executor.report import MIN_REFUSALS, Backoff, Refusals, ReporterCore
 from pycolonies_fast.models import Process
-from tests.client.test_models import process_reply
+from tests.support.processes import process_reply
 
 SECRET = "ab" * 32
 PID = "a" * 64

@@ -10,9 +10,8 @@ from concurrent.futures.process import BrokenProcessPool
 import pytest
 
 from pycolonies_fast.executor.pool import CpuPool, PastDeadline, RemoteTraceback
-
-from . import tasks
-from .helpers import eventually
+from tests.support import tasks
+from tests.support.timing import eventually
 
 
 def gone(pid: int) -> bool:

@@ -15,10 +15,11 @@ from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import TransportError
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import add_executor, get_raw, submit_raw, unique
-
-from . import tasks
-from .helpers import eventually, new_executor, submit
+from tests.support import tasks
+from tests.support.executors import new_executor, submit
+from tests.support.identities import add_executor, unique
+from tests.support.processes import get_raw, submit_raw
+from tests.support.timing import eventually
 
 N = 40
 REPO = Path(__file__).resolve().parents[2]
@@ -268,11 +269,10 @@ def test_a_keyboard_interrupt_from_a_function_fails_its_process_and_the_run_goes
 
 
 UNGUARDED_SCRIPT = """
-import os, sys
+import os
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.executor import Executor
-sys.path.insert(0, {repo!r})
-from tests.executor import tasks
+from tests.support import tasks  # PYTHONPATH has the repository
 
 client = Colonies({host!r}, {port})
 executor = Executor(client, {colony!r}, {etype!r}, prvkey={key!r}, colony_prvkey={colony_key!r})
@@ -286,12 +286,14 @@ def test_an_unguarded_script_does_not_start_a_second_executor_in_a_pool_process(
     etype, key = unique("type"), Crypto().prvkey()
     script = tmp_path / "unguarded.py"
     script.write_text(UNGUARDED_SCRIPT.format(
-        repo=str(REPO), host=dev_server["COLONIES_SERVER_HOST"], port=int(dev_server["COLONIES_SERVER_PORT"]),
+        host=dev_server["COLONIES_SERVER_HOST"], port=int(dev_server["COLONIES_SERVER_PORT"]),
         colony=colony.name, etype=etype, key=key, colony_key=colony.prvkey))
     member = add_executor(client, colony)  # of another type: submits and looks
     pid = client.submit_func_spec(func_spec("square", [3], colony.name, etype), member.prvkey).processid
 
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}  # tests.support.tasks imports from the script's folder too
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=False,
+                          env=env)
 
     assert done.stdout.count("parent") == 1, done.stdout + done.stderr  # the pool process never ran it
     assert "start executors under  if __name__ == '__main__':" in done.stderr

@@ -17,10 +17,11 @@ from pycolonies_fast.client import Colonies
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import unique
-
-from . import tasks
-from .helpers import Forwarder, eventually, free_port, new_executor, submit
+from tests.support import tasks
+from tests.support.executors import new_executor, submit
+from tests.support.identities import unique
+from tests.support.servers import Forwarder, free_port
+from tests.support.timing import eventually
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -29,7 +30,7 @@ REPO = Path(__file__).resolve().parents[2]
 def test_sigterm_leaves_no_process_running_on_the_gone_executor(client, colony, dev_server, grace, sleep):
     etype, name = unique("type"), unique("cli")
     env = {**os.environ, **dev_server, "COLONIES_COLONY_NAME": colony.name, "COLONIES_COLONY_PRVKEY": colony.prvkey}
-    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.executor.tasks",
+    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.support.tasks",
                "--type", etype, "--name", name, "--workers", "3", "--grace", str(grace), "--poll-timeout", "1",
                "--max-seconds", "60"]
     key = Crypto().prvkey()  # a second executor of the same type, only to submit and look
@@ -73,7 +74,7 @@ def test_cli_available_cpu_limits_what_it_takes(client, colony, dev_server):
     spec.conditions.cpu = "4000m"
     big = client.submit_func_spec(spec, key).processid
     small = submit(client, submitter, "square", [3])
-    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.executor.tasks",
+    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.support.tasks",
                "--type", etype, "--name", name, "--available-cpu", "1000m", "--poll-timeout", "1",
                "--max-processes", "1", "--max-seconds", "30"]
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=60, check=False)
@@ -90,7 +91,7 @@ def test_cli_cpu_bound_functions_run_in_the_process_pool(client, colony, dev_ser
     Executor(client, colony.name, etype, prvkey=key, colony_prvkey=colony.prvkey).register()
     submitter = SimpleNamespace(colonyname=colony.name, executortype=etype, _prvkey=key)
     pooled, plain = submit(client, submitter, "whoami", []), submit(client, submitter, "square", [3])
-    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.executor.tasks",
+    command = [sys.executable, "-m", "pycolonies_fast", "executor", "--module", "tests.support.tasks",
                "--type", etype, "--cpu-bound", "whoami", "--process-pool", "1", "--poll-timeout", "1",
                "--max-processes", "2", "--max-seconds", "60"]
     cli = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -1,24 +1,19 @@
-"""Offline tests of the executor's pieces: output shaping, backoff, function discovery, the CLI's help."""
+"""Offline tests of the executor's pieces: output shaping, backoff, functions and options.
+
+The CLI's function discovery and help: tests/public/test_cli.py."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 import types
-from pathlib import Path
 
 import pytest
 
 from pycolonies_fast.aio.executor import AsyncExecutor
-from pycolonies_fast.cli import module_functions
 from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor.dispatch import Function, ProcessContext, to_output
 from pycolonies_fast.executor.report import Backoff
+from tests.support import tasks
 
-from . import tasks
-
-REPO = Path(__file__).resolve().parents[2]
 SECRET = "ab" * 32
 
 
@@ -130,45 +125,3 @@ def test_resources_the_server_would_misread_are_refused(option, value):
     Executor(None, "c", "t", colony_prvkey="11" * 32, available_cpu="4000m", available_memory="8Gi")
 
 
-def test_module_functions_are_its_public_functions():
-    functions = module_functions(tasks)
-    assert set(functions) == {"double", "nothing", "boom", "slow", "square", "whoami", "not_a_number", "unprintable",
-                              "base_exception", "die", "sleep_telling_pid", "interrupt_self", "interrupted",
-                              "raise_two_arg_error", "unloadable_result", "times_out",
-                              "interrupt_main_then_finish"}  # not its classes, nor _private
-    assert set(module_functions(tasks, ["square"])) == {"square"}
-    with pytest.raises(SystemExit, match="no function missing"):
-        module_functions(tasks, ["missing"])
-    mapping = types.ModuleType("m")
-    mapping.COLONIES_FUNCTIONS = {"sq": tasks.square}  # type: ignore[attr-defined]
-    assert module_functions(mapping) == {"sq": tasks.square}
-
-
-@pytest.mark.parametrize("args", [["--help"], ["executor", "--help"]])
-def test_cli_help(args):
-    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", *args], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, check=False)
-    assert done.returncode == 0, done.stderr
-    assert "usage: pycolonies-fast" in done.stdout
-    expected = {"--help": "executor", "executor": "--module"}[args[0]]
-    assert expected in done.stdout
-
-
-def test_the_installed_cli_has_no_command_that_needs_a_source_checkout():
-    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "bench"], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, check=False)
-    assert done.returncode == 2 and "invalid choice: 'bench'" in done.stderr
-
-
-def test_cli_needs_a_module():
-    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "executor"], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, check=False)
-    assert done.returncode == 2 and "--module" in done.stderr
-
-
-def test_console_script_help():
-    script = shutil.which("pycolonies-fast", path=str(Path(sys.executable).parent))
-    if script is None:
-        pytest.skip("the package is not installed with its console script (pip install -e .)")
-    done = subprocess.run([script, "--help"], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0 and "executor" in done.stdout

@@ -15,10 +15,8 @@ from pycolonies_fast.client import Colonies
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import unique
-
-from .conftest import Secretive
-from .stub import Stub
+from tests.support.identities import Identity, unique
+from tests.support.servers import RawServer
 
 KEY = Crypto().prvkey()
 PID = "ab" * 32
@@ -28,7 +26,7 @@ N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 
 def offline(call: Callable[[Colonies], Any], error: type[BaseException]) -> BaseException:
     """Run ``call`` on a client of a stub server; it must raise ``error`` and send nothing."""
-    with Stub([]) as stub, Colonies("127.0.0.1", stub.port, timeout=2, retries=0) as client:
+    with RawServer([]) as stub, Colonies("127.0.0.1", stub.port, timeout=2, retries=0) as client:
         with pytest.raises(error) as info:
             call(client)
         assert stub.requests == [] and stub.connections == 0, "the bad input reached the network"
@@ -110,14 +108,14 @@ def test_nan_and_infinity_in_outputs_raise_before_any_io(value):
 # ---------------------------------------------------------------- refused by the server
 
 @pytest.fixture(scope="module")
-def live(fault_server) -> Iterator[tuple[Colonies, Secretive]]:
+def live(fault_server) -> Iterator[tuple[Colonies, Identity]]:
     """A client of the fault instance and an approved executor of a colony of its own."""
     with fault_server.client(timeout=30) as client:
         colony_key = Crypto().prvkey()
         colony = unique("bad")
         client.add_colony({"colonyid": Crypto().id(colony_key), "name": colony}, fault_server.server_prvkey)
         prvkey = Crypto().prvkey()
-        executor = Secretive(name=unique("exec"), prvkey=prvkey, colony=colony, type=unique("type"))
+        executor = Identity(name=unique("exec"), prvkey=prvkey, colony=colony, type=unique("type"))
         client.add_executor({"executorname": executor.name, "executorid": Crypto().id(prvkey),
                              "colonyname": colony, "executortype": executor.type}, colony_key)
         client.approve_executor(colony, executor.name, colony_key)

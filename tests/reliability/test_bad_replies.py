@@ -1,7 +1,8 @@
 """Bad replies from a local stub server: each one a typed error with a useful message, none hangs.
 
-No real server here: the stub (stub.py) plays one scripted reply per request. The client's read
-timeout (2 s) bounds every call; each test also checks the call ended well within it.
+No real server here: the stub (``RawServer`` of tests/support/servers.py) plays one scripted reply
+per request. The client's read timeout (2 s) bounds every call; each test also checks the call
+ended well within it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pycolonies_fast.errors import (
     ServerError,
     TransportError,
 )
-
-from .stub import Stub, elapsed, envelope, hang, http, partial
+from tests.support.servers import RawServer, envelope, hang, http, partial
+from tests.support.timing import elapsed
 
 KEY = Crypto().prvkey()
 PID = "ab" * 32
@@ -31,7 +32,7 @@ TIMEOUT = 2.0
 
 def call(actions: list, method: str = "get_process") -> tuple[float, BaseException | None]:
     """One RPC against a stub playing ``actions``: (seconds taken, exception raised)."""
-    with Stub(actions) as stub, Colonies("127.0.0.1", stub.port, timeout=TIMEOUT, retries=0) as client:
+    with RawServer(actions) as stub, Colonies("127.0.0.1", stub.port, timeout=TIMEOUT, retries=0) as client:
         if method == "get_process":
             return elapsed(lambda: client.get_process(PID, KEY))
         return elapsed(lambda: client.add_log(PID, "message", KEY))
@@ -148,7 +149,7 @@ def test_fifty_megabyte_garbage_body_is_a_reply_error_with_a_short_message():
 def test_fifty_megabyte_valid_reply_is_read_whole():
     """Size alone is no error: a 50 MB process log reply arrives intact."""
     big = [{"message": "m" * 1024, "processid": PID}] * (50 * 1024)
-    with Stub([http(envelope(big))]) as stub, Colonies("127.0.0.1", stub.port, timeout=30, retries=0) as client:
+    with RawServer([http(envelope(big))]) as stub, Colonies("127.0.0.1", stub.port, timeout=30, retries=0) as client:
         logs = client.get_process_log("colony", PID, 100, -1, KEY)
     assert len(logs) == len(big) and logs[-1]["message"] == "m" * 1024
 

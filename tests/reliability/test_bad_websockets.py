@@ -22,10 +22,9 @@ from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ConnectError, TransportError
 from pycolonies_fast.errors.websocket import websocket_connect_error
 from pycolonies_fast.models import Process
-from tests.client.test_models import process_reply
-from tests.helpers import eventually
-
-from .stub import Stub, envelope, http, websocket, ws_frame
+from tests.support.processes import process_reply
+from tests.support.servers import RawServer, envelope, http, websocket, ws_frame
+from tests.support.timing import eventually
 
 KEY = Crypto().prvkey()
 PID = "cd" * 32
@@ -46,8 +45,8 @@ def finished_reply() -> bytes:
     return http(envelope(process_reply(processid=PID, state=2)))
 
 
-def stub_for(breakage: bytes | None, then: list[bytes] | None = None) -> Stub:
-    stub = Stub([])
+def stub_for(breakage: bytes | None, then: list[bytes] | None = None) -> RawServer:
+    stub = RawServer([])
     stub.actions = [websocket(stub.requests, breakage), *(then or [])]
     return stub
 
@@ -79,7 +78,7 @@ def test_async_channel_subscriptions_raise_transport_errors(breakage):
 def test_a_reset_after_the_subscription_was_sent_is_a_transport_error_too():
     """The other side of the reset race: the subscription went out, then the connection is reset."""
     for subscribe in ("subscribe_channel", "subscribe_processes"):
-        stub = Stub([])
+        stub = RawServer([])
         stub.actions = [websocket(stub.requests, RESET, read_first=True)]
         with stub, Colonies("127.0.0.1", stub.port) as client:
             with pytest.raises(TransportError, match="reset|closed"):
@@ -136,7 +135,7 @@ def test_websocket_failures_are_also_the_exceptions_upstream_let_through(client_
     """Upstream's wait() and subscribe_channel() let websocket-client's and the socket's exceptions
     through; ours are typed errors that are those exceptions too, in both clients."""
 
-    def failure(stub: Stub | None) -> BaseException:
+    def failure(stub: RawServer | None) -> BaseException:
         port = 1 if stub is None else stub.port  # 1: nothing listens, the connection is refused
         if client_class is Colonies:
             with Colonies("127.0.0.1", port) as client, pytest.raises(Exception) as info:
@@ -153,22 +152,22 @@ def test_websocket_failures_are_also_the_exceptions_upstream_let_through(client_
 
     refused = failure(None)
     assert isinstance(refused, ConnectError) and isinstance(refused, ConnectionRefusedError)
-    with Stub([http(b"404 page not found", 404)]) as stub:
+    with RawServer([http(b"404 page not found", 404)]) as stub:
         not_upgraded = failure(stub)
     assert isinstance(not_upgraded, ConnectError) and isinstance(not_upgraded, WebSocketBadStatusException)
     assert not_upgraded.status_code == 404
-    hung_up = Stub([])
+    hung_up = RawServer([])
     hung_up.actions = [websocket(hung_up.requests, b"", hang_up=True)]
     with hung_up:
         closed = failure(hung_up)
     assert isinstance(closed, TransportError) and isinstance(closed, WebSocketConnectionClosedException)
-    with Stub([]) as hangs_up_in_handshake:
+    with RawServer([]) as hangs_up_in_handshake:
         closed_early = failure(hangs_up_in_handshake)
     assert isinstance(closed_early, ConnectError) and isinstance(closed_early, WebSocketConnectionClosedException)
-    with Stub([b"SMTP ready\r\n\r\n"]) as not_http:
+    with RawServer([b"SMTP ready\r\n\r\n"]) as not_http:
         garbage = failure(not_http)
     assert isinstance(garbage, ConnectError) and isinstance(garbage, WebSocketException)
-    reset = Stub([])
+    reset = RawServer([])
     reset.actions = [websocket(reset.requests, RESET, read_first=True)]
     with reset:
         lost = failure(reset)
@@ -210,7 +209,7 @@ def test_a_channel_subscription_of_any_length_can_be_asked_for():
         return False
 
     for timeout in (10**11, 2**62):
-        stub = Stub([])
+        stub = RawServer([])
         stub.actions = [websocket(stub.requests, ws_frame(0x1, entries))]
         with stub, Colonies("127.0.0.1", stub.port) as client:
             client.subscribe_channel(PID, "chat", KEY, timeout=timeout, callback=first_batch_only)

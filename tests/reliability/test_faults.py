@@ -8,7 +8,6 @@ check on the server's own process lists that every submitted process was closed 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections import Counter
@@ -23,19 +22,13 @@ from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ConnectError, RequestTimeoutError
 from pycolonies_fast.executor import Executor, RunStats
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import unique
-
-from .conftest import FaultServer
-from .stub import Stub, elapsed, hang
+from tests.support.fault import FaultServer
+from tests.support.identities import unique
+from tests.support.servers import RawServer, free_port, hang
+from tests.support.timing import elapsed
 
 N = 60
 KEY = Crypto().prvkey()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_connection_refused_is_a_quick_connection_error():
@@ -49,7 +42,7 @@ def test_connection_refused_is_a_quick_connection_error():
 
 @pytest.mark.parametrize("timeout", [0.5, 1.5])
 def test_server_that_accepts_and_never_answers_times_out_in_the_configured_time(timeout):
-    with Stub([hang]) as stub, Colonies("127.0.0.1", stub.port, timeout=timeout) as client:
+    with RawServer([hang]) as stub, Colonies("127.0.0.1", stub.port, timeout=timeout) as client:
         took, exc = elapsed(lambda: client.add_log("ab" * 32, "hello", KEY))
     assert isinstance(exc, RequestTimeoutError), repr(exc)
     assert timeout - 0.05 <= took < timeout + 0.5
@@ -58,7 +51,7 @@ def test_server_that_accepts_and_never_answers_times_out_in_the_configured_time(
 def test_websocket_server_that_never_answers_the_handshake_times_out():
     process = SimpleNamespace(
         processid="ab" * 32, spec=SimpleNamespace(conditions=SimpleNamespace(colonyname="c", executortype="t")))
-    with Stub([hang]) as stub, Colonies("127.0.0.1", stub.port, connect_timeout=1.0) as client:
+    with RawServer([hang]) as stub, Colonies("127.0.0.1", stub.port, connect_timeout=1.0) as client:
         took, exc = elapsed(lambda: client.wait(process, 30, KEY))
     assert isinstance(exc, RequestTimeoutError), repr(exc)
     assert took < 2.5

@@ -9,7 +9,7 @@ import threading
 from typing import Any
 
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import add_executor
+from tests.support.identities import add_executor
 
 THREADS = 16
 CALLS = 500

@@ -21,7 +21,7 @@ from pycolonies_fast.executor import Executor
 from pycolonies_fast.executor.dispatch import ProcessContext
 from pycolonies_fast.executor.report import Reporter
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import add_executor, unique
+from tests.support.identities import add_executor, unique
 
 
 def fragments(keys: list[str]) -> list[str]:

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import add_executor, unique
+from tests.support.identities import add_executor, unique
 
 SCALE = float(os.environ.get("SOAK_SCALE", "0.25"))
 RPCS = int(20_000 * SCALE)

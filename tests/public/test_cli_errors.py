@@ -13,15 +13,15 @@ from pycolonies_fast import cli
 from pycolonies_fast.client import Colonies
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
-from tests.helpers import add_executor, unique
+from tests.support.identities import add_executor, unique
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 APPROVED, UNREGISTERED = 1, 3  # executor states (colonies pkg/core/executor.go)
-EXECUTOR = ["executor", "--module", "tests.executor.tasks", "--type", "cli-errors", "--max-seconds", "5"]
+EXECUTOR = ["executor", "--module", "tests.support.tasks", "--type", "cli-errors", "--max-seconds", "5"]
 
 
 def run_cli(args: list[str], env: dict[str, str], cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    # PYTHONPATH: the package and tests.executor.tasks import from any working folder.
+    # PYTHONPATH: the package and tests.support.tasks import from any working folder.
     env = {**env, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "pycolonies_fast", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=60, check=False)
@@ -128,7 +128,7 @@ def test_the_executor_it_registered_is_removed_at_exit_unless_kept(cli_env, clie
     ("args", "message"),
     [
         (["--process-pool", "2"], "--process-pool sizes the pool of --cpu-bound functions"),
-        (["--cpu-bound", "nope"], "--cpu-bound nope: not among the functions of tests.executor.tasks"),
+        (["--cpu-bound", "nope"], "--cpu-bound nope: not among the functions of tests.support.tasks"),
     ],
 )
 def test_process_pool_options_are_checked(cli_env, args, message):

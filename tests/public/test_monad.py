@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pycolonies_fast.monad import ColoniesMonad, Function, WorkflowStepFailed
-
-from .helpers import PythonExecutor
+from tests.support.executors import PythonExecutor
 
 
 def gen_data(ctx={}):  # noqa: B006 - the python-executor convention passes ctx by keyword

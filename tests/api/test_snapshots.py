@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pycolonies_fast.errors import ServerError
-from tests.helpers import unique
+from tests.support.identities import unique
 
 
 def test_create_and_get_snapshots(client, own_colony, new_executor):

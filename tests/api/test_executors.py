@@ -6,7 +6,7 @@ import pytest
 
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
-from tests.helpers import unique
+from tests.support.identities import unique
 
 PENDING, APPROVED, REJECTED, UNREGISTERED = 0, 1, 2, 3
 

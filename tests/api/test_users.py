@@ -6,7 +6,7 @@ import pytest
 
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
-from tests.helpers import unique
+from tests.support.identities import unique
 
 
 def user(colony):

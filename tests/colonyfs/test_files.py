@@ -1,5 +1,6 @@
-"""ColonyFS: endpoint parsing offline, then upload/download/delete/sync against the real server
-and the moto S3 server of the dev-server (§d.9 and the fixed quirks)."""
+"""ColonyFS through the client: argument checks offline, then upload/download/delete/sync against the
+real server and the moto S3 server of the dev-server (§d.9 and the fixed quirks). The storage
+settings offline: test_storage.py."""
 
 import http.client
 import os
@@ -14,57 +15,10 @@ from pycolonies_fast.client import Colonies
 from pycolonies_fast.colonyfs import storage as fs
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
-from tests.helpers import Identity, Listener
+from tests.support.identities import Identity
+from tests.support.servers import Listener, RawServer
 
 BOTH_MESSAGE = "Both 'fileid' and 'filename' cannot be set at the same time. Please provide only one."
-
-
-@pytest.mark.parametrize(
-    "endpoint, tls, expected",
-    [
-        ("localhost:9000", False, ("localhost", 9000, False)),
-        ("localhost:9000", True, ("localhost", 9000, True)),
-        ("http://h:9000", True, ("h", 9000, False)),
-        ("https://h:9443/", False, ("h", 9443, True)),
-        ("https://h", False, ("h", 443, True)),
-        ("h", False, ("h", 80, False)),
-    ],
-)
-def test_split_endpoint(endpoint, tls, expected):
-    assert fs._split_endpoint(endpoint, tls) == expected
-
-
-@pytest.mark.parametrize("endpoint", ["ftp://h:1", "h:x", ":9000", "h:1/path"])
-def test_split_endpoint_rejects(endpoint):
-    with pytest.raises(Exception, match="invalid endpoint"):
-        fs._split_endpoint(endpoint, False)
-
-
-def test_unset_tls_and_skipverify_default_to_false(monkeypatch):
-    monkeypatch.setenv("AWS_S3_ENDPOINT", "s3.local:9000")
-    monkeypatch.delenv("AWS_S3_TLS", raising=False)
-    monkeypatch.delenv("AWS_S3_SKIPVERIFY", raising=False)
-    location = fs.upload_settings()
-    assert (location.tls, location.verify, location.endpoint_url) == (False, True, "http://s3.local:9000")
-    monkeypatch.setenv("AWS_S3_SKIPVERIFY", "YES")
-    assert fs.upload_settings().verify is False
-
-
-def test_location_of_go_sync_record(monkeypatch):
-    record = {"ref": {"s3object": {"server": "s3.local:9000", "port": -1, "tls": False, "bucket": "b", "region": ""}}}
-    assert fs.location_of(record).endpoint_url == "http://s3.local:9000"
-
-
-def test_checksum_matches():
-    assert fs.checksum_matches({"checksum": "AB", "checksumalg": "SHA256"}, "ab")
-    assert not fs.checksum_matches({"checksum": "ab", "checksumalg": "SHA256"}, "cd")
-    assert fs.checksum_matches({"checksum": "", "checksumalg": "SHA256"}, "cd")
-    assert fs.checksum_matches({"checksum": "ab", "checksumalg": "MD5"}, "cd")
-
-
-def test_secrets_not_in_repr():
-    location = fs.S3Location("h", 1, False, "b", "ACCESS", "SECRET", None, True)
-    assert "SECRET" not in repr(location) and "ACCESS" not in repr(location)
 
 
 def test_both_fileid_and_filename_rejected_before_io():
@@ -391,3 +345,96 @@ def test_a_download_cut_short_is_resumed_as_upstreams_was(live, label, tmp_path,
         proxy.close()
     assert proxy.cuts == 1
     assert open(path, "rb").read() == data and os.listdir(tmp_path) == ["cut.bin"]
+
+
+WINDOWS_NAMES = ("..\\..\\evil.txt", "C:evil.txt", "a:stream", "stream:$DATA", "CON", "nul.txt", "com1.log")
+
+
+def test_windows_names_from_the_server_are_skipped_on_every_platform(live, label, tmp_path, caplog):
+    stored = live.client.upload_data(live.colony, live.key, filename="ok.txt", data=b"fine", label=label)
+    for name in WINDOWS_NAMES:
+        register_record_named(live, stored, name)
+    live.client.upload_data(live.colony, live.key, filename="deep.txt", data=b"deep", label=label + "/C:drive")
+    live.client.upload_data(live.colony, live.key, filename="dev.txt", data=b"dev", label=label + "/aux")
+    target = tmp_path / "sync"
+
+    live.client.sync(str(target), label, False, live.colony, live.key)
+
+    assert read_tree(tmp_path) == {"sync/ok.txt": b"fine"}
+    messages = [r.getMessage() for r in caplog.records if r.name == "pycolonies_fast.files"]
+    assert sum("not a bare file name" in m for m in messages) == len(WINDOWS_NAMES)
+    assert sum("skips label" in m for m in messages) == 2
+
+
+def test_sync_never_writes_through_a_symlinked_subfolder(live, label, tmp_path, caplog):
+    elsewhere, target = tmp_path / "elsewhere", tmp_path / "sync"
+    elsewhere.mkdir()
+    target.mkdir()
+    (elsewhere / "f.txt").write_bytes(b"not yours")
+    (target / "shared").symlink_to(elsewhere, target_is_directory=True)
+    live.client.upload_data(live.colony, live.key, filename="f.txt", data=b"overwritten", label=label + "/shared")
+    live.client.upload_data(live.colony, live.key, filename="top.txt", data=b"top", label=label)
+
+    live.client.sync(str(target), label, False, live.colony, live.key)
+
+    assert (elsewhere / "f.txt").read_bytes() == b"not yours"
+    assert (target / "top.txt").read_bytes() == b"top"
+    messages = [r.getMessage() for r in caplog.records if r.name == "pycolonies_fast.files"]
+    assert any("symlinked folder" in m for m in messages)  # not followed for uploads
+    assert any("is a symlink: nothing is written through it" in m for m in messages)
+
+
+def test_the_part_files_of_a_killed_download_are_never_uploaded(live, label, tmp_path):
+    target = tmp_path / "sync"
+    target.mkdir()
+    (target / "a.txt").write_bytes(b"A")
+    (target / ".a.txt.0a1b2c3d.part").write_bytes(b"half a download")
+
+    live.client.sync(str(target), label, False, live.colony, live.key)
+
+    assert [f["name"] for f in live.client.get_files(label, live.colony, live.key)] == ["a.txt"]
+
+
+def test_one_bad_remote_entry_is_skipped_and_the_rest_is_synced(live, label, tmp_path, caplog):
+    target = tmp_path / "sync"
+    (target / "taken").mkdir(parents=True)  # a local folder where the remote has a file
+    live.client.upload_data(live.colony, live.key, filename="taken", data=b"a file", label=label)
+    (target / "blocked").write_bytes(b"a local file where the remote has a folder")
+    live.client.upload_data(live.colony, live.key, filename="in.txt", data=b"in", label=label + "/blocked")
+    live.client.upload_data(live.colony, live.key, filename="good.txt", data=b"good", label=label)
+
+    live.client.sync(str(target), label, False, live.colony, live.key)
+
+    assert (target / "good.txt").read_bytes() == b"good" and (target / "taken").is_dir()
+    messages = [r.getMessage() for r in caplog.records if r.name == "pycolonies_fast.files"]
+    assert any("skipped 2 remote file(s)" in m and "/taken" in m and "/blocked/in.txt" in m for m in messages)
+
+
+def test_a_record_naming_another_s3_endpoint_gets_no_credentials(live, label, tmp_path, caplog):
+    stored = live.client.upload_data(live.colony, live.key, filename="ok.txt", data=b"fine", label=label)
+    with RawServer([]) as stranger:  # records every request it gets
+        record = {**stored, "name": "lure.txt", "fileid": ""}
+        record.pop("added", None)
+        record["ref"] = {**record["ref"], "s3object": {**record["ref"]["s3object"], "server": "127.0.0.1",
+                                                       "port": stranger.port, "tls": False}}
+        live.client._rpc({"msgtype": "addfilemsg", "file": record}, live.key)
+        with pytest.raises(fs.UntrustedRecordError, match="credentials are not sent there"):
+            live.client.download_data(live.colony, live.key, label=label, filename="lure.txt")
+        live.client.sync(str(tmp_path), label, False, live.colony, live.key)
+        assert stranger.requests == [] and stranger.connections == 0
+    assert read_tree(tmp_path) == {"ok.txt": b"fine"}
+    assert any("lure.txt" in r.getMessage() and "not sent there" in r.getMessage() for r in caplog.records)
+
+
+def test_a_record_without_a_checksum_downloads_only_when_allowed(live, label, tmp_path):
+    stored = live.client.upload_data(live.colony, live.key, filename="ok.txt", data=b"fine", label=label)
+    record = {**stored, "name": "unchecked.txt", "fileid": "", "checksum": ""}
+    record.pop("added", None)
+    live.client._rpc({"msgtype": "addfilemsg", "file": record}, live.key)
+    with pytest.raises(fs.UntrustedRecordError, match="no SHA-256 checksum"):
+        live.client.download_data(live.colony, live.key, label=label, filename="unchecked.txt")
+    assert live.client.download_data(live.colony, live.key, label=label, filename="unchecked.txt",
+                                     allow_unverified=True) == b"fine"
+    path = live.client.download_file(live.colony, live.key, dst=str(tmp_path), label=label, filename="unchecked.txt",
+                                     allow_unverified=True)
+    assert open(path, "rb").read() == b"fine"

@@ -7,7 +7,7 @@ import pytest
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.funcspec import func_spec
-from tests.helpers import unique
+from tests.support.identities import unique
 
 
 def test_add_list_get_delete_colony(client, keys):

@@ -3,16 +3,13 @@
 import base64
 import inspect
 import json
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Fs, FuncSpec
-
-# The spec's vectors as kept in tests (test_vectors.py checks them against ../shared).
-VECTORS = Path(__file__).resolve().parents[1] / "crypto" / "data" / "vectors.json"
+from tests.support.paths import VECTORS
 
 
 def sum_nums(n1, n2, ctx={}):  # noqa: B006 - the upstream executor convention, shipped as source

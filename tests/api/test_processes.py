@@ -13,7 +13,7 @@ from pycolonies_fast.client import Colonies
 from pycolonies_fast.errors import ColoniesConnectionError, ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Process
-from tests.helpers import get_raw, submit_raw
+from tests.support.processes import get_raw, submit_raw
 
 
 def submit(client, executor, funcname="f", args=None):

@@ -9,7 +9,8 @@ import pytest
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
-from tests.helpers import eventually, unique
+from tests.support.identities import unique
+from tests.support.timing import eventually
 
 
 def workflow(executor) -> Workflow:

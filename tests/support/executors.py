@@ -1,4 +1,5 @@
-"""Helpers for the compat tests: a tiny python-convention executor (names and polling: tests/helpers.py)."""
+"""Executors for the tests: ``new_executor``/``submit`` for the runner tests, and ``PythonExecutor``,
+a tiny python-convention executor (contract §h.2) for the monad tests."""
 
 from __future__ import annotations
 
@@ -7,7 +8,25 @@ import threading
 from typing import Any
 
 from pycolonies_fast.client import Colonies
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError
+from pycolonies_fast.executor import Executor
+from pycolonies_fast.funcspec import func_spec
+from tests.support.identities import unique
+
+
+def new_executor(client: Any, colony: Any, **options: Any) -> Executor:
+    """An Executor of a fresh type that registers itself in ``colony`` (not yet registered)."""
+    options.setdefault("grace_period", 2.0)
+    options.setdefault("poll_timeout", 1)
+    return Executor(client, colony.name, unique("type"), prvkey=Crypto().prvkey(),
+                    colony_prvkey=colony.prvkey, **options)
+
+
+def submit(client: Any, executor: Executor, funcname: str, args: list[Any], **spec: Any) -> str:
+    """Submit one process for ``executor``'s type (signed with the executor's key); its id."""
+    fs = func_spec(funcname, args, executor.colonyname, executor.executortype, **spec)
+    return client.submit_func_spec(fs, executor._prvkey).processid
 
 
 def run_python_function(process: Any, ctx: dict[str, Any]) -> list[Any]:

@@ -1,4 +1,4 @@
-"""Functions for the executor tests, importable as ``tests.executor.tasks`` (also by the CLI subprocess)."""
+"""Functions for the executor tests, importable as ``tests.support.tasks`` (also by the CLI subprocess)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,6 @@
 
 import json
 from datetime import datetime, timezone
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
@@ -25,80 +24,8 @@ from pycolonies_fast.models import (
     S3Object,
     Workflow,
 )
-
-# The spec's vectors as kept in tests (test_vectors.py checks them against ../shared).
-VECTORS = Path(__file__).resolve().parents[1] / "crypto" / "data" / "vectors.json"
-ZERO_TIME = "0001-01-01T00:00:00Z"
-
-
-def process_reply(**overrides):
-    """A Process JSON dict shaped like a real server reply (with a few extra server-only keys)."""
-    reply = {
-        "processid": "a" * 64,
-        "initiatorid": "b" * 64,
-        "initiatorname": "myexecutor",
-        "assignedexecutorid": "c" * 64,
-        "isassigned": True,
-        "state": 1,
-        "prioritytime": 1716000000000000000,
-        "submissiontime": "2024-05-01T10:11:12.123456789Z",
-        "starttime": "2024-05-01T10:11:13.5+02:00",
-        "endtime": ZERO_TIME,
-        "waitdeadline": ZERO_TIME,
-        "execdeadline": ZERO_TIME,
-        "retries": 0,
-        "attributes": [
-            {
-                "attributeid": "d" * 64,
-                "targetid": "a" * 64,
-                "targetcolonyname": "dev",
-                "targetprocessgraphid": "",
-                "state": 0,
-                "attributetype": 1,
-                "key": "k",
-                "value": "v",
-            }
-        ],
-        "spec": {
-            "nodename": "echo",
-            "funcname": "echo",
-            "args": ["a", 1],
-            "kwargs": None,
-            "priority": 1,
-            "maxwaittime": -1,
-            "maxexectime": -1,
-            "maxretries": -1,
-            "conditions": {
-                "colonyname": "dev",
-                "executornames": None,
-                "executortype": "cli",
-                "dependencies": [],
-                "nodes": 0,
-                "cpu": "",
-                "processes": 0,
-                "processespernode": 0,
-                "mem": "",
-                "storage": "",
-                "gpu": {"name": "", "mem": "", "count": 0, "nodecount": 0},
-                "walltime": 0,
-                "locationname": "somewhere",
-            },
-            "label": "",
-            "fs": {"mount": "", "snapshots": None, "dirs": None},
-            "env": {},
-            "channels": [],
-        },
-        "waitforparents": False,
-        "parents": [],
-        "children": [],
-        "processgraphid": "",
-        "in": ["x", 2, 1.5],
-        "out": [],
-        "errors": [],
-        "retention": False,
-    }
-    reply.update(overrides)
-    return reply
+from tests.support.paths import VECTORS
+from tests.support.processes import ZERO_TIME, process_reply
 
 
 def test_process_parses_server_reply_and_ignores_extra_keys():
