@@ -32,7 +32,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from pycolonies_fast.aio.executor_context import AsyncProcessContext, call_async_function
 from pycolonies_fast.aio.executor_report import AsyncReporter
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack  # typing.Unpack for **kwargs needs Python 3.12
 
 __all__ = ["AsyncExecutor"]
+
+F = TypeVar("F", bound=Callable[..., Any])  # a plain or an async def function, kept as it is
 
 
 class AsyncExecutor(RunnerCore):
@@ -80,6 +82,11 @@ class AsyncExecutor(RunnerCore):
         return (f"AsyncExecutor(name={self.executorname!r}, type={self.executortype!r}, "
                 f"colony={self.colonyname!r}, concurrency={self.concurrency})")
 
+    @overload
+    def function(self, name_or_fn: F) -> F: ...
+    @overload
+    def function(self, name_or_fn: str | None = None, *, cpu_bound: bool = False) -> Callable[[F], F]: ...
+
     def function(self, name_or_fn: Any = None, *, cpu_bound: bool = False) -> Any:
         """Decorator: ``@executor.function``, ``@executor.function("name")`` or ``(cpu_bound=True)``.
 
@@ -87,7 +94,7 @@ class AsyncExecutor(RunnerCore):
         without ``ctx`` and run in a process pool (``process_pool`` processes, default one per CPU).
         Functions added after ``register()`` are announced at the next ``register()`` or ``run()``.
         """
-        def add(fn: Callable[..., Any], name: str | None = None) -> Callable[..., Any]:
+        def add(fn: F, name: str | None = None) -> F:
             entry = self._describe(name or fn.__name__, fn, cpu_bound)
             self.functions[entry.name] = entry
             self.registered = False

@@ -10,11 +10,14 @@ does: empty payloads stay as the server sent them.
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.core.codec import decode_entries
 from pycolonies_fast.core.steps import Call, Steps, rpc
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import ChannelEntryDict, EmptyDict
 
 __all__ = ["ChannelsMixin"]
 
@@ -49,8 +52,8 @@ class ChannelsMixin(ClientCore):
         prvkey: str,
         in_reply_to: int = 0,
         payload_type: str = "",
-    ) -> Steps[Any]:
-        """Append one message to a process channel; the caller must be its initiator or executor."""
+    ) -> Steps[EmptyDict]:
+        """Append one message to a process channel; the caller must be its initiator or executor. Returns ``{}``."""
         msg = {
             "msgtype": "channelappendmsg",
             "processid": processid,
@@ -65,7 +68,7 @@ class ChannelsMixin(ClientCore):
     @rpc
     def channel_read(
         self, processid: str, channel_name: str, after_seq: int, limit: int, prvkey: str
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[ChannelEntryDict] | None]:
         """Entries after log position `after_seq` (`limit` 0 = all), payloads as bytes."""
         msg = {
             "msgtype": "channelreadmsg",
@@ -74,4 +77,5 @@ class ChannelsMixin(ClientCore):
             "afterseq": after_seq,
             "limit": limit,
         }
-        return decode_entries((yield Call(msg, prvkey)))
+        # decode_entries checks each entry is an object and makes its payload bytes: a ChannelEntryDict
+        return cast("list[ChannelEntryDict] | None", decode_entries((yield Call(msg, prvkey))))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.core.steps import Call, Steps, rpc
 from pycolonies_fast.models import Workflow
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import CronDict, EmptyDict
 
 
 class CronsMixin(ClientCore):
@@ -16,7 +19,7 @@ class CronsMixin(ClientCore):
     @rpc
     def add_cron(
         self, cronname: str, cronexpr: str, wait: bool, workflow: Workflow, colonyname: str, prvkey: str
-    ) -> Steps[dict[str, Any]]:
+    ) -> Steps[CronDict]:
         """Schedule ``workflow`` with a 6-field cron expression (seconds first, e.g. ``0/5 * * * * *``).
 
         Fixed: upstream misspelled the field as ``waitforprevprocessgrap``, so ``wait`` was ignored;
@@ -34,22 +37,22 @@ class CronsMixin(ClientCore):
         return (yield Call({"msgtype": "addcronmsg", "cron": cron}, prvkey))
 
     @rpc
-    def get_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def get_cron(self, cronid: str, prvkey: str) -> Steps[CronDict]:
         """One cron by id."""
         return (yield Call({"msgtype": "getcronmsg", "cronid": cronid}, prvkey, idempotent=True))
 
     @rpc
-    def get_crons(self, colonyname: str, count: int, prvkey: str) -> Steps[list[dict[str, Any]]]:
+    def get_crons(self, colonyname: str, count: int, prvkey: str) -> Steps[list[CronDict]]:
         """Up to ``count`` crons of a colony (an empty list, never None)."""
         msg = {"msgtype": "getcronsmsg", "colonyname": colonyname, "count": count}
         return (yield Call(msg, prvkey, idempotent=True))
 
     @rpc
-    def del_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def del_cron(self, cronid: str, prvkey: str) -> Steps[EmptyDict]:
         """Remove a cron. Returns ``{}``."""
         return (yield Call({"msgtype": "removecronmsg", "all": False, "cronid": cronid}, prvkey))
 
     @rpc
-    def run_cron(self, cronid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def run_cron(self, cronid: str, prvkey: str) -> Steps[CronDict]:
         """Trigger a cron's workflow now; returns the cron dict (not a process), as upstream."""
         return (yield Call({"msgtype": "runcronmsg", "cronid": cronid}, prvkey))

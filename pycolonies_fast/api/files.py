@@ -10,7 +10,7 @@ deleting by name removes the S3 objects of every version (the server drops all o
 from __future__ import annotations
 
 import os
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.colonyfs import storage
@@ -28,6 +28,9 @@ from pycolonies_fast.colonyfs.transfers import (
     upload_file,
 )
 from pycolonies_fast.core.steps import Blocking, Steps, rpc
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import EmptyDict, FileDataDict, FileDict, LabelDict
 
 __all__ = ["FilesMixin"]
 
@@ -55,12 +58,14 @@ class FilesMixin(ClientCore):
     """The nine ColonyFS methods of `Colonies`; S3 and local file work are `Blocking` steps."""
 
     @rpc
-    def get_files(self, label: str, colonyname: str, prvkey: str) -> Steps[Any]:
+    def get_files(self, label: str, colonyname: str, prvkey: str) -> Steps[list[FileDataDict]]:
         """Latest version of each file under `label`: raw list of `{name, checksum, size, s3filename}`."""
         return (yield get_files_call(label, colonyname, prvkey))
 
     @rpc
-    def get_file_labels(self, colonyname: str, prvkey: str, name: str = "", exact: bool = False) -> Steps[Any]:
+    def get_file_labels(
+        self, colonyname: str, prvkey: str, name: str = "", exact: bool = False
+    ) -> Steps[list[LabelDict] | None]:
         """Labels of the colony (all when `name` is empty): raw list of `{name, files}` (may be None)."""
         return (yield get_file_labels_call(colonyname, prvkey, name, exact))
 
@@ -73,7 +78,7 @@ class FilesMixin(ClientCore):
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
-    ) -> Steps[Any]:
+    ) -> Steps[list[FileDict]]:
         """File records by `fileid`, or by `label` + `filename` (only the latest unless `latest=False`)."""
         _check_one_of(fileid, filename, "filename")
         return (yield get_file_call(colonyname, prvkey, label, fileid, filename, latest))
@@ -81,7 +86,7 @@ class FilesMixin(ClientCore):
     @rpc
     def upload_file(
         self, colonyname: str, prvkey: str, filepath: str | None = None, label: str | None = None
-    ) -> Steps[Any]:
+    ) -> Steps[FileDict]:
         """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
         return (yield from upload_file(colonyname, prvkey, _required(filepath, "filepath"), label))
 
@@ -93,7 +98,7 @@ class FilesMixin(ClientCore):
         filename: str | None = None,
         data: BytesLike | str | None = None,
         label: str | None = None,
-    ) -> Steps[Any]:
+    ) -> Steps[FileDict]:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`.
 
         Without `data`, the local file at path `filename` is uploaded, as upstream did.
@@ -117,12 +122,16 @@ class FilesMixin(ClientCore):
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
+        *,
+        allow_unverified: bool = False,
     ) -> Steps[str]:
         """Download a file into folder `dst` (created if needed); returns the local path.
 
         The file is saved under `filename`, or the record's name when fetched by fileid alone;
-        a name that is not a bare file name (`..`, `a/b`) raises ValueError, as nothing may be
-        written outside `dst`. Bytes are verified against the recorded SHA-256 and written atomically.
+        a name that is not a bare file name (`..`, `a/b`, `C:x`, `CON`) raises ValueError, as nothing
+        may be written outside `dst`. Bytes are verified against the recorded SHA-256 and written
+        atomically; a record without one raises ``UntrustedRecordError`` unless `allow_unverified`,
+        and so does a record stored at an S3 endpoint the settings do not trust.
         """
         _check_one_of(fileid, filename, "filename")
         folder = os.path.abspath(_required(dst, "dst"))
@@ -131,7 +140,7 @@ class FilesMixin(ClientCore):
         if not is_plain_name(name):
             raise ValueError(f"file name {name!r} is not a bare file name: it cannot be saved in {folder}")
         os.makedirs(folder, exist_ok=True)
-        return (yield Blocking(storage.download_to_file, record, os.path.join(folder, name)))
+        return (yield Blocking(storage.download_to_file, record, os.path.join(folder, name), allow_unverified))
 
     @rpc
     def download_data(
@@ -142,11 +151,13 @@ class FilesMixin(ClientCore):
         fileid: str | None = None,
         filename: str | None = None,
         latest: bool = True,
+        *,
+        allow_unverified: bool = False,
     ) -> Steps[bytes]:
-        """Download a file's bytes (verified against the recorded SHA-256)."""
+        """Download a file's bytes, verified against the recorded SHA-256 (see ``download_file``)."""
         _check_one_of(fileid, filename, "filename")
         record = yield from one_file(colonyname, prvkey, label, fileid, filename, latest)
-        return (yield Blocking(storage.download_bytes, record))
+        return (yield Blocking(storage.download_bytes, record, allow_unverified))
 
     @rpc
     def delete_file(
@@ -166,13 +177,18 @@ class FilesMixin(ClientCore):
     @rpc
     def _Colonies__remove_file(
         self, label: str | None, fileid: str | None, name: str | None, colonyname: str, prvkey: str
-    ) -> Steps[Any]:
-        """Upstream's private helper: remove file records only (S3 objects stay); ``delete_file`` does both."""
+    ) -> Steps[EmptyDict]:
+        """Upstream's private helper: remove file records only (S3 objects stay); ``delete_file`` does both.
+
+        Returns ``{}``.
+        """
         _check_one_of(fileid, name, "name")
         return (yield remove_file_call(colonyname, prvkey, label, fileid, name))
 
     @rpc
-    def sync(self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> Steps[None]:
+    def sync(
+        self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str, *, allow_unverified: bool = False
+    ) -> Steps[None]:
         """Two-way sync of folder `dir` with ColonyFS label `label` (recursively), in pure Python.
 
         Subfolder `dir/a/b` maps to label `<label>/a/b`; files are matched by name and compared by
@@ -180,7 +196,10 @@ class FilesMixin(ClientCore):
         download). A file on both sides with different content is uploaded as a new version when
         `keeplocal` is true, else the remote version overwrites the local file. Nothing is ever
         deleted on either side. Remote files that cannot be saved inside `dir` (a name such as
-        `../x`, a label with a `..` part) are skipped with a warning on the `pycolonies_fast.files`
-        logger. Returns None; errors propagate (no "failed to sync" wrapping).
+        `../x`, a label with a `..` part, a Windows name such as `C:x` or `CON`, a folder reached
+        through a symlink) are skipped with a warning on the `pycolonies_fast.files` logger, as are
+        records stored at an S3 endpoint the settings do not trust, and records without a SHA-256
+        checksum unless `allow_unverified`. Returns None; errors propagate (no "failed to sync"
+        wrapping).
         """
-        return (yield from sync_steps(dir, label, keeplocal, colonyname, prvkey))
+        return (yield from sync_steps(dir, label, keeplocal, colonyname, prvkey, allow_unverified))

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.core.steps import Call, Steps, rpc
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import EmptyDict, LogDict
 
 
 class LogsMixin(ClientCore):
     """Add and read process and executor logs (timestamps are Unix nanoseconds)."""
 
     @rpc
-    def add_log(self, processid: str, logmsg: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def add_log(self, processid: str, logmsg: str, prvkey: str) -> Steps[EmptyDict]:
         """Append a log line to a RUNNING process (its assigned executor only). Returns ``{}``."""
         return (yield Call({"msgtype": "addlogmsg", "processid": processid, "message": logmsg}, prvkey))
 
     @rpc
     def get_process_log(
         self, colonyname: str, processid: str, count: int, since: int, prvkey: str, *, latest: bool = False
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[LogDict] | None]:
         """Up to ``count`` (≤ 500) log lines of a process, newer than ``since`` ns if ``since > 0``.
 
         ``latest=True`` (not in upstream) asks for the ``count`` most recent lines instead of the
@@ -35,7 +38,7 @@ class LogsMixin(ClientCore):
     @rpc
     def get_executor_log(
         self, colonyname: str, executorname: str, count: int, since: int, prvkey: str, *, latest: bool = False
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[LogDict] | None]:
         """Up to ``count`` (≤ 500) log lines written by an executor, newer than ``since`` ns if ``since > 0``.
 
         ``latest=True`` (not in upstream): the ``count`` most recent lines instead.
@@ -50,7 +53,7 @@ class LogsMixin(ClientCore):
     @rpc
     def search_logs(
         self, colonyname: str, text: str, days: int, count: int, prvkey: str
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[LogDict] | None]:
         """Log lines of the last ``days`` (≤ 30) containing ``text``, at most ``count`` (≤ 100)."""
         msg = {"msgtype": "searchlogsmsg", "colonyname": colonyname, "text": text, "days": days, "count": count}
         return (yield Call(msg, prvkey, idempotent=True))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.core.steps import Call, Steps, rpc
 from pycolonies_fast.errors import ReplyError, ServerError
 from pycolonies_fast.models import FuncSpec, Process
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import EmptyDict, ProcessDict
 
 __all__ = ["ProcessesMixin", "get_process_call"]
 
@@ -50,7 +53,7 @@ class ProcessesMixin(ClientCore):
     def assign_raw(
         self, colonyname: str, timeout: int, prvkey: str, *,
         available_cpu: str | None = None, available_memory: str | None = None,
-    ) -> Steps[dict[str, Any]]:
+    ) -> Steps[ProcessDict]:
         """``assign`` without the ``Process`` model: the server's reply (the process dict) as it is.
 
         Not in upstream. ``assign`` is ``Process(**assign_raw(...))``, the same request. For
@@ -81,7 +84,7 @@ class ProcessesMixin(ClientCore):
     @rpc
     def list_processes(
         self, colonyname: str, count: int, state: int, prvkey: str
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[ProcessDict] | None]:
         """Up to ``count`` (≤ 100) process dicts in ``state`` (0..4); ``None`` when there are none."""
         msg = {"msgtype": "getprocessesmsg", "colonyname": colonyname, "count": count, "state": state}
         return (yield Call(msg, prvkey, idempotent=True))
@@ -92,28 +95,28 @@ class ProcessesMixin(ClientCore):
         return Process(**(yield get_process_call(processid, prvkey)))
 
     @rpc
-    def remove_process(self, processid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def remove_process(self, processid: str, prvkey: str) -> Steps[EmptyDict]:
         """Remove a process that is not running and not part of a workflow. Returns ``{}``."""
         return (yield Call({"msgtype": "removeprocessmsg", "processid": processid}, prvkey))
 
     @rpc
-    def remove_all_processes(self, colonyname: str, prvkey: str, state: int = -1) -> Steps[dict[str, Any]]:
-        """Remove all processes in ``state`` (-1 = all; running ones cannot be removed); colony key."""
+    def remove_all_processes(self, colonyname: str, prvkey: str, state: int = -1) -> Steps[EmptyDict]:
+        """Remove all processes in ``state`` (-1 = all; running ones cannot be removed); colony key. Returns ``{}``."""
         msg = {"msgtype": "removeallprocessesmsg", "colonyname": colonyname, "state": state}
         return (yield Call(msg, prvkey))
 
     @rpc
-    def close(self, processid: str, output: list[Any], prvkey: str) -> Steps[dict[str, Any]]:
+    def close(self, processid: str, output: list[Any], prvkey: str) -> Steps[EmptyDict]:
         """Close a process as SUCCESSFUL with ``output``; only its assigned executor may. Returns ``{}``."""
         return (yield Call({"msgtype": "closesuccessfulmsg", "processid": processid, "out": output}, prvkey))
 
     @rpc
-    def fail(self, processid: str, errors: list[str], prvkey: str) -> Steps[dict[str, Any]]:
+    def fail(self, processid: str, errors: list[str], prvkey: str) -> Steps[EmptyDict]:
         """Close a process as FAILED with ``errors``; only its assigned executor may. Returns ``{}``."""
         return (yield Call({"msgtype": "closefailedmsg", "processid": processid, "errors": errors}, prvkey))
 
     @rpc
-    def set_output(self, processid: str, arr: list[Any], prvkey: str) -> Steps[dict[str, Any]]:
+    def set_output(self, processid: str, arr: list[Any], prvkey: str) -> Steps[EmptyDict]:
         """Store output on a RUNNING process without closing it. Returns ``{}``."""
         return (yield Call({"msgtype": "setoutputmsg", "processid": processid, "out": arr}, prvkey))
 
@@ -130,7 +133,7 @@ class ProcessesMixin(ClientCore):
         return None
 
     @rpc
-    def cancel_process(self, processid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def cancel_process(self, processid: str, prvkey: str) -> Steps[EmptyDict]:
         """Cancel a process (state 4); not for workflow members (cancel the graph). Returns ``{}``."""
         return (yield Call({"msgtype": "cancelprocessmsg", "processid": processid}, prvkey))
 
@@ -144,7 +147,7 @@ class ProcessesMixin(ClientCore):
         executortype: str | None = None,
         label: str | None = None,
         initiator: str | None = None,
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[ProcessDict] | None]:
         """``list_processes`` filtered on the server by executor type, spec label or initiating user.
 
         Give at most one filter: the server applies only one (type before initiator before label),
@@ -161,7 +164,7 @@ class ProcessesMixin(ClientCore):
     @rpc
     def get_process_history(
         self, colonyname: str, seconds: int, state: int, prvkey: str, executorid: str = ""
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[ProcessDict] | None]:
         """Process dicts in ``state`` during the last ``seconds``, optionally of one executor.
 
         The server answers a non-member with an empty body; that becomes a ``ServerError`` (403).

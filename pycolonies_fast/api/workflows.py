@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.api.processes import get_process_call
 from pycolonies_fast.core.steps import Call, Steps, rpc
 from pycolonies_fast.models import FuncSpec, ProcessGraph, Workflow
+
+if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
+    from pycolonies_fast.replies import EmptyDict, ProcessDict, ProcessGraphDict
 
 
 def _get_processgraph_call(processgraphid: str, prvkey: str) -> Call:
@@ -31,7 +34,7 @@ class WorkflowsMixin(ClientCore):
     @rpc
     def get_processgraphs(
         self, colonyname: str, count: int, prvkey: str, state: int | None = None
-    ) -> Steps[list[dict[str, Any]] | None]:
+    ) -> Steps[list[ProcessGraphDict] | None]:
         """Up to ``count`` graph dicts in ``state`` (0..4).
 
         As upstream, ``state=None`` omits the field and the server then returns WAITING graphs only.
@@ -42,13 +45,13 @@ class WorkflowsMixin(ClientCore):
         return (yield Call(msg, prvkey, idempotent=True))
 
     @rpc
-    def remove_processgraph(self, processgraphid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def remove_processgraph(self, processgraphid: str, prvkey: str) -> Steps[EmptyDict]:
         """Remove a process graph that is not running. Returns ``{}``."""
         return (yield Call({"msgtype": "removeprocessgraphmsg", "processgraphid": processgraphid}, prvkey))
 
     @rpc
-    def remove_all_processgraphs(self, colonyname: str, prvkey: str, state: int | None = None) -> Steps[dict[str, Any]]:
-        """Remove graphs in ``state``; colony key. As upstream, ``None`` means WAITING only, -1 all."""
+    def remove_all_processgraphs(self, colonyname: str, prvkey: str, state: int | None = None) -> Steps[EmptyDict]:
+        """Remove graphs in ``state``; colony key. As upstream, ``None`` means WAITING only, -1 all. Returns ``{}``."""
         msg: dict[str, Any] = {"msgtype": "removeallprocessgraphsmsg", "colonyname": colonyname}
         if state is not None:
             msg["state"] = state
@@ -57,7 +60,7 @@ class WorkflowsMixin(ClientCore):
     @rpc
     def get_processes_for_workflow(
         self, processgraphid: str, colonyname: str, prvkey: str, count: int = 100
-    ) -> Steps[list[dict[str, Any]]]:
+    ) -> Steps[list[ProcessDict]]:
         """The process dicts of a workflow (at most ``count``), in the graph's order.
 
         Fixed: upstream sent a getprocesses message the server rejects. This reads the graph and
@@ -79,7 +82,7 @@ class WorkflowsMixin(ClientCore):
         nodename: str,
         insert: bool,
         prvkey: str,
-    ) -> Steps[dict[str, Any]]:
+    ) -> Steps[ProcessDict]:
         """Add a process to a running workflow below ``parentprocessid``; the new process dict.
 
         As upstream, sets ``funcspec.nodename = nodename`` on the caller's object first.
@@ -93,6 +96,6 @@ class WorkflowsMixin(ClientCore):
         return (yield Call(msg, prvkey))
 
     @rpc
-    def cancel_processgraph(self, processgraphid: str, prvkey: str) -> Steps[dict[str, Any]]:
+    def cancel_processgraph(self, processgraphid: str, prvkey: str) -> Steps[EmptyDict]:
         """Cancel a whole workflow and its unfinished processes. Returns ``{}``."""
         return (yield Call({"msgtype": "cancelprocessgraphmsg", "processgraphid": processgraphid}, prvkey))
