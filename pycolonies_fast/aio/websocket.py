@@ -165,9 +165,10 @@ async def _connect(
 
 
 async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float) -> bool:
-    """Wait up to ``seconds`` for any frame; False once the connection is gone."""
+    """Wait up to ``seconds`` for any frame; False once the connection is gone. The whole wait is
+    bounded: aiohttp's own ``receive(timeout=)`` starts its timeout again after each ping it answers."""
     try:
-        message = await ws.receive(timeout=seconds)
+        message = await asyncio.wait_for(ws.receive(), seconds)
     except asyncio.TimeoutError:
         return True
     return message.type not in _CLOSED
@@ -176,7 +177,7 @@ async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float)
 async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -> str | bytes:
     """The next data frame, or a typed error on timeout or a closed connection."""
     try:
-        message = await ws.receive(timeout=max(deadline - time.monotonic(), 0.001))
+        message = await asyncio.wait_for(ws.receive(), max(deadline - time.monotonic(), 0.001))
     except asyncio.TimeoutError as exc:
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     if message.type == aiohttp.WSMsgType.ERROR:

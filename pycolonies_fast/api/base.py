@@ -61,6 +61,9 @@ class ClientCore:
         self.native_crypto = native_crypto
         self.tls = bool(tls)
         self.endpoints: list[Endpoint] = [(host, port), *((h, p) for h, p in fallbacks)]
+        for endpoint_host, endpoint_port in self.endpoints:
+            _refuse_control_characters(endpoint_host, "host")
+            _refuse_control_characters(endpoint_port, "port")
         # Read by the websocket side (pubsub) so that it connects like the HTTP side.
         self.verify = verify
         self._ca_bundle_given = ca_bundle
@@ -118,6 +121,14 @@ class ClientCore:
             "pool_size": self._pool_size, "fallbacks": fallbacks,
         }
         return _new_client, (type(self), (host, port, self.tls, self.native_crypto), options)
+
+
+def _refuse_control_characters(value: object, what: str) -> None:
+    """A host or port with a control character (CR, LF, NUL, ...) would end or add header lines of
+    the HTTP request (through a proxy too): refused when the client is made. Other unusable values
+    (an empty host, a port that is no number) fail each call, as upstream's did."""
+    if isinstance(value, str) and any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise ValueError(f"the server {what} {value!r} contains a control character")
 
 
 def _new_client(cls: type[ClientCore], args: tuple[Any, ...], options: dict[str, Any]) -> ClientCore:

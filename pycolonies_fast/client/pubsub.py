@@ -4,13 +4,20 @@ Each call opens its own connection (ws:// or wss:// per ``client.tls``, with the
 timeout and TLS settings), sends envelopes signed by the compiled core, and always closes the
 socket: ``subscription()`` opens one, ``frames()`` reads one. Imported when a client first
 subscribes: websocket-client is slow to import.
+
+Every wait has a deadline that no traffic extends. websocket-client times out each socket read on
+its own, so a server that pings, trickles a frame byte by byte or never finishes a fragmented
+message or a handshake would keep a read alive for ever; a watchdog (``_Watchdog``) shuts the
+socket down at the deadline instead, and the read that fails then is reported as the timeout.
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
+import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -65,16 +72,67 @@ def _sslopt(client: Any) -> dict[str, Any]:
     return options
 
 
+class _Watchdog:
+    """Shuts ``ws``'s socket down at ``deadline`` (monotonic), so that a read still in progress then
+    fails at once: the deadline holds whatever the server sends meanwhile. ``cancel()`` disarms it."""
+
+    def __init__(self, ws: websocket.WebSocket, deadline: float) -> None:
+        self._ws = ws
+        left = max(deadline - time.monotonic(), 0.0)
+        # A deadline beyond what a timer can wait for is "never" (a subscription asked for ever).
+        self._timer = threading.Timer(left, self._expire) if left < threading.TIMEOUT_MAX else None
+        if self._timer is not None:
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        sock = getattr(self._ws, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+class _WebSocketInTime(websocket.WebSocket):
+    """A websocket whose opening handshake ends within its timeout, however slowly the server answers."""
+
+    def connect(self, url: str, **options: Any) -> None:
+        timeout = self.gettimeout()
+        if timeout is None:
+            super().connect(url, **options)
+            return
+        deadline = time.monotonic() + timeout
+        watchdog = _Watchdog(self, deadline)
+        try:
+            super().connect(url, **options)
+        except (websocket.WebSocketException, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise WebSocketTimeoutException(f"the handshake did not finish within {timeout} s") from exc
+            raise
+        finally:
+            watchdog.cancel()
+        if time.monotonic() >= deadline:  # the watchdog may have shut the socket as the handshake ended
+            self.shutdown()
+            raise WebSocketTimeoutException(f"the handshake did not finish within {timeout} s")
+
+
 @contextmanager
-def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> Iterator[websocket.WebSocket]:
+def subscription(
+    client: Any, msgs: Iterable[dict[str, Any]], prvkey: str, deadline: float
+) -> Iterator[websocket.WebSocket]:
     """Open a subscription: a websocket to `/pubsub`, with each of `msgs` sent signed by `prvkey`.
 
     Connects to the client's endpoint in use, else the next that accepts (a client's `endpoints`),
     with the client's connect timeout and TLS settings; failures raise ConnectError or
     ConnectTimeoutError, a connection lost while subscribing TransportError. Gives the socket
-    (read it with `frames`, or frame by frame); it is always closed afterwards.
+    (read it with `frames`, or frame by frame) until `deadline` (monotonic), when it is shut down
+    whatever the server sends; it is always closed afterwards.
     """
     ws = _connect(client)
+    watchdog = _Watchdog(ws, deadline)
     try:
         try:
             for msg in msgs:
@@ -83,6 +141,7 @@ def subscription(client: Any, msgs: Iterable[dict[str, Any]], prvkey: str) -> It
             raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
         yield ws
     finally:
+        watchdog.cancel()
         with contextlib.suppress(websocket.WebSocketException, OSError):  # nothing left to report
             ws.close(timeout=CLOSE_TIMEOUT)
         ws.shutdown()  # close() leaves the socket open when the server's close frame came first
@@ -108,7 +167,8 @@ def frames(ws: websocket.WebSocket, deadline: float) -> Iterator[bytes]:
 
 def _recv_before(ws: websocket.WebSocket, deadline: float) -> tuple[int, bytes]:
     """The next frame's ``(opcode, data)``; ``WebSocketTimeoutException`` once `deadline` (monotonic)
-    has passed, however far away it is (socket waits of at most LONGEST_SOCKET_WAIT each)."""
+    has passed, however far away it is (socket waits of at most LONGEST_SOCKET_WAIT each). A read
+    that fails once the deadline has passed failed because of it (the subscription's watchdog)."""
     while True:
         left = deadline - time.monotonic()
         ws.settimeout(min(max(left, 0.001), LONGEST_SOCKET_WAIT))
@@ -117,6 +177,10 @@ def _recv_before(ws: websocket.WebSocket, deadline: float) -> tuple[int, bytes]:
         except (WebSocketTimeoutException, TimeoutError):
             if left <= LONGEST_SOCKET_WAIT:
                 raise
+        except (websocket.WebSocketException, OSError) as exc:
+            if time.monotonic() >= deadline:
+                raise WebSocketTimeoutException("no complete frame before the deadline") from exc
+            raise
 
 
 def _connect(client: Any) -> websocket.WebSocket:
@@ -130,7 +194,7 @@ def _connect(client: Any) -> websocket.WebSocket:
         url = _ws_url(client, *endpoints[(first + step) % len(endpoints)])
         try:
             return websocket.create_connection(
-                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None
+                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None, class_=_WebSocketInTime
             )
         except (websocket.WebSocketException, OSError) as exc:
             error = websocket_connect_error(url, exc)
@@ -140,16 +204,26 @@ def _connect(client: Any) -> websocket.WebSocket:
 
 
 def _await_push(ws: websocket.WebSocket, seconds: float) -> bool:
-    """Wait up to `seconds` for any frame; return False once the connection is gone (or broke the
-    protocol: the wait goes on with `get_process` checks alone)."""
-    ws.settimeout(seconds)
-    try:
-        opcode, _ = ws.recv_data()
-    except WebSocketTimeoutException:
-        return True
-    except (websocket.WebSocketException, OSError):
-        return False
-    return opcode != ABNF.OPCODE_CLOSE
+    """Wait up to `seconds` for a data frame; return False once the connection is gone (or broke the
+    protocol: the wait goes on with `get_process` checks alone). Pings are answered here, frame by
+    frame, so that a server pinging all the time does not push the next check back."""
+    end = time.monotonic() + seconds
+    while True:
+        left = end - time.monotonic()
+        if left <= 0:
+            return True
+        ws.settimeout(left)
+        try:
+            frame = ws.recv_frame()
+        except WebSocketTimeoutException:
+            return True
+        except (websocket.WebSocketException, OSError):
+            return False
+        if frame.opcode == ABNF.OPCODE_PING:
+            with contextlib.suppress(websocket.WebSocketException, OSError):
+                ws.pong(frame.data)
+        elif frame.opcode != ABNF.OPCODE_PONG:
+            return frame.opcode != ABNF.OPCODE_CLOSE
 
 
 def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> Process:
@@ -171,7 +245,7 @@ def wait_for_process(client: Any, process: Any, timeout: float, prvkey: str) -> 
 def _watch(client: Any, process: Any, until: float, prvkey: str) -> Process | None:
     """Subscribe on one connection until `until`; the process once it is final, else None."""
     msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
-    with subscription(client, msgs, prvkey) as ws:
+    with subscription(client, msgs, prvkey, until) as ws:
 
         def perform(op: Any) -> Any:
             if type(op) is not Do:
@@ -202,7 +276,7 @@ def subscribe_channel(
     msg = channel_subscription(processid, channel_name, after_seq, seconds)
     deadline = time.monotonic() + patience
     collected: list[dict[str, Any]] = []
-    with subscription(client, [msg], prvkey) as ws:
+    with subscription(client, [msg], prvkey, deadline) as ws:
         while True:
             entries = channel_batch(_recv_frame(ws, deadline))
             if not entries:

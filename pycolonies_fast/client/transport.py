@@ -86,7 +86,7 @@ class Transport:
         try:
             # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
             port_number = int(port)
-            scheme, host_header = ("https" if tls else "http"), bracketed(host) + f":{port}"
+            scheme, host_header = ("https" if tls else "http"), bracketed(host) + f":{port_number}"
             pool_options: dict[str, Any] = {"timeout": timeout, "retries": False}
             if tls:
                 cafile, capath = ca_locations(ca_bundle)

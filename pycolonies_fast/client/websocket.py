@@ -66,7 +66,7 @@ class WebsocketMixin(ClientBase):
         msg, patience = processes_subscription(colonyname, executortype, state, timeout)
         deadline = time.monotonic() + patience
         collected: list[Process] = []
-        with subscription(self, [msg], prvkey) as ws:
+        with subscription(self, [msg], prvkey, deadline) as ws:
             for data in frames(ws, deadline):  # ends when the server ends the subscription
                 if not data:
                     break

@@ -3,13 +3,20 @@ atomic, checksum-verified downloads. boto3 is imported only when an S3 call actu
 
 Environment (same names as upstream): AWS_S3_ENDPOINT (`host:port`, with or without an
 `http://`/`https://` scheme), AWS_S3_ACCESSKEY, AWS_S3_SECRETKEY, AWS_S3_REGION, AWS_S3_BUCKET,
-AWS_S3_TLS and AWS_S3_SKIPVERIFY (`true`/`1`/`yes`, any case; unset means false).
+AWS_S3_TLS and AWS_S3_SKIPVERIFY (`true`/`1`/`yes`, any case; unset means false); and, new,
+AWS_S3_ALLOWED_ENDPOINTS: more endpoints (comma-separated, same form) that file records may name.
+
+A file record says where its bytes are (endpoint, TLS, bucket), and any colony member can write
+one. So the credentials go only to the configured endpoint or one the allow-list names, a record
+never turns TLS off that the settings turn on, and a record without a SHA-256 checksum is refused
+unless the caller allows unverified downloads.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 import secrets
 import threading
 import uuid
@@ -20,6 +27,7 @@ from pycolonies_fast.errors import ColoniesError
 
 __all__ = [
     "ChecksumMismatchError",
+    "UntrustedRecordError",
     "S3Location",
     "upload_settings",
     "location_of",
@@ -31,6 +39,8 @@ __all__ = [
     "download_to_file",
     "download_bytes",
     "checksum_matches",
+    "check_verifiable",
+    "is_part_file",
 ]
 
 _CHUNK = 1 << 20
@@ -39,6 +49,11 @@ _TRUE_WORDS = ("true", "1", "yes")
 
 class ChecksumMismatchError(ColoniesError):
     """Downloaded bytes do not match the SHA-256 checksum recorded for the file."""
+
+
+class UntrustedRecordError(ColoniesError):
+    """A file record names an S3 endpoint the settings do not trust, or carries no SHA-256 checksum
+    to verify its bytes with (and the caller did not allow that): nothing was fetched."""
 
 
 @dataclass(frozen=True)
@@ -103,8 +118,21 @@ def upload_settings() -> S3Location:
     )
 
 
+def _trusted_endpoints() -> dict[tuple[str, int], bool]:
+    """``{(host, port): tls}`` of AWS_S3_ENDPOINT and the AWS_S3_ALLOWED_ENDPOINTS (TLS as each says,
+    else AWS_S3_TLS)."""
+    default_tls = _env_flag("AWS_S3_TLS")
+    texts = [os.environ.get("AWS_S3_ENDPOINT") or "", *(os.environ.get("AWS_S3_ALLOWED_ENDPOINTS") or "").split(",")]
+    trusted: dict[tuple[str, int], bool] = {}
+    for text in filter(None, (text.strip() for text in texts)):
+        host, port, tls = _split_endpoint(text, default_tls)
+        trusted[(host.lower(), port)] = tls
+    return trusted
+
+
 def location_of(record: dict[str, Any]) -> S3Location:
-    """Where a file record's bytes live; credentials come from the environment, as upstream.
+    """Where a file record's bytes live, if the settings trust that endpoint; credentials come from
+    the environment, as upstream. Raises ``UntrustedRecordError`` for any other endpoint.
 
     Records written by Go's sync store `server="host:port"` and `port=-1`; both forms work here.
     """
@@ -113,16 +141,32 @@ def location_of(record: dict[str, Any]) -> S3Location:
     host, port = s3["server"], int(s3.get("port") or 0)
     if port <= 0 or "://" in host:
         host, port, tls = _split_endpoint(host, tls)
+    trusted = _trusted_endpoints()
+    key = (host.lower(), port)
+    if key not in trusted:
+        raise UntrustedRecordError(
+            f"file {record.get('name')!r} (fileid {record.get('fileid')}) is stored at {host}:{port}, which is not "
+            f"the configured S3 endpoint (AWS_S3_ENDPOINT) nor one of AWS_S3_ALLOWED_ENDPOINTS: the S3 credentials "
+            f"are not sent there")
     return S3Location(
         host=host,
         port=port,
-        tls=tls,
+        tls=tls or trusted[key],  # a record never turns off the TLS the settings ask for
         bucket=s3["bucket"],
         accesskey=os.environ.get("AWS_S3_ACCESSKEY"),
         secretkey=os.environ.get("AWS_S3_SECRETKEY"),
         region=s3.get("region") or None,
         verify=not _env_flag("AWS_S3_SKIPVERIFY"),
     )
+
+
+def check_verifiable(record: dict[str, Any], allow_unverified: bool) -> None:
+    """Refuse a record whose bytes cannot be checked (no SHA-256 checksum), unless allowed."""
+    algorithm = (record.get("checksumalg") or "SHA256").upper().replace("-", "")
+    if not allow_unverified and (not record.get("checksum") or algorithm != "SHA256"):
+        raise UntrustedRecordError(
+            f"file {record.get('name')!r} (fileid {record.get('fileid')}) has no SHA-256 checksum to verify its "
+            f"bytes with: pass allow_unverified=True to download it all the same")
 
 
 _clients: dict[tuple, Any] = {}
@@ -221,6 +265,15 @@ def _mismatch(record: dict[str, Any], actual: str) -> ChecksumMismatchError:
     )
 
 
+#: The name of a download's temp file: ``.<start of the name>.<8 hex digits>.part``.
+_PART_FILE = re.compile(r"\..{0,32}\.[0-9a-f]{8}\.part", re.DOTALL)
+
+
+def is_part_file(name: str) -> bool:
+    """Whether ``name`` is that of a download's temp file (left behind when a download was killed)."""
+    return _PART_FILE.fullmatch(name) is not None
+
+
 def _create_part_file(folder: str, name: str) -> tuple[int, str]:
     """A new, empty temp file beside the destination, with the mode a plain ``open`` would give it
     (0666 less the process's umask at this moment). The name starts with the file's, cut so that a
@@ -233,13 +286,14 @@ def _create_part_file(folder: str, name: str) -> tuple[int, str]:
             continue
 
 
-def download_to_file(record: dict[str, Any], path: str) -> str:
+def download_to_file(record: dict[str, Any], path: str, allow_unverified: bool = False) -> str:
     """Download the record's object into `path` atomically: a temp file in the same folder, checksum
     verified, then os.replace; on any failure the temp file is removed and `path` is untouched.
 
     boto3's managed transfer does the download, as upstream's ``download_file``: large objects come
     in parallel ranges, and a connection lost mid-object is retried.
     """
+    check_verifiable(record, allow_unverified)
     location = location_of(record)
     client = s3_client(location)
     folder, name = os.path.split(os.path.abspath(path))
@@ -258,8 +312,9 @@ def download_to_file(record: dict[str, Any], path: str) -> str:
     return path
 
 
-def download_bytes(record: dict[str, Any]) -> bytes:
+def download_bytes(record: dict[str, Any], allow_unverified: bool = False) -> bytes:
     """The record's object as bytes, checksum verified."""
+    check_verifiable(record, allow_unverified)
     location = location_of(record)
     body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]
     try:

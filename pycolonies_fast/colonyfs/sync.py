@@ -19,11 +19,21 @@ __all__ = ["sync_steps"]
 log = logging.getLogger("pycolonies_fast.files")
 
 
-def sync_steps(dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str) -> Steps[None]:
-    """Two-way sync of folder ``dir`` with label ``label`` (see ``Colonies.sync``)."""
+def sync_steps(
+    dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str, allow_unverified: bool = False
+) -> Steps[None]:
+    """Two-way sync of folder ``dir`` with label ``label`` (see ``Colonies.sync``).
+
+    A remote entry that cannot be saved (a name or label that is no plain name, a folder reached
+    through a symlink, a file where a folder is wanted or the other way round, a record stored at
+    an untrusted S3 endpoint or without a checksum, bytes that do not match their checksum) is
+    skipped with a warning and the rest is synced; a last warning lists what was skipped. Server
+    and S3 failures still end the sync with their error.
+    """
     root_label = normalise_label(label)
     local = yield Blocking(local_files, dir)
     remote = yield from remote_files(root_label, colonyname, prvkey)
+    skipped: list[str] = []
     for sublabel, parts, files in sublabels(local, remote):
         folder = os.path.join(dir, *parts)
         for name in files:
@@ -34,10 +44,41 @@ def sync_steps(dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: s
             path = os.path.join(folder, name)
             if remote_sum is None or (local_sum is not None and keeplocal):
                 yield from upload_file(colonyname, prvkey, path, full_label(root_label, sublabel))
-            else:
-                os.makedirs(folder, exist_ok=True)
+                continue
+            problem = yield Blocking(_prepare_download, dir, parts, name)
+            if problem is None:
                 record = yield from one_file(colonyname, prvkey, remote_label, None, name, True)
-                yield Blocking(storage.download_to_file, record, path)
+                try:
+                    yield Blocking(storage.download_to_file, record, path, allow_unverified)
+                except (OSError, ValueError, storage.ChecksumMismatchError, storage.UntrustedRecordError) as exc:
+                    problem = str(exc)
+            if problem is not None:
+                log.warning("sync skips %r of label %r: %s", name, remote_label, problem)
+                skipped.append(f"{remote_label}/{name}")
+    if skipped:
+        log.warning("sync of %s with %s skipped %d remote file(s): %s", dir, root_label, len(skipped),
+                    ", ".join(skipped))
+
+
+def _prepare_download(root: str, parts: list[str], name: str) -> str | None:
+    """Make the folder ``root/parts...`` for a download of ``name``; why it cannot be, or None.
+
+    Nothing may be written outside ``root``: a symlinked folder on the way is refused (its target
+    could be anywhere), and so is a folder where the file is to go.
+    """
+    folder = root
+    for part in parts:
+        folder = os.path.join(folder, part)
+        if os.path.islink(folder):
+            return f"the folder {folder} is a symlink: nothing is written through it"
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (OSError, ValueError) as exc:  # a file where a folder is wanted; a name the system refuses
+        return f"cannot make the folder {folder}: {exc}"
+    path = os.path.join(folder, name)
+    if os.path.isdir(path) or os.path.islink(path) and not os.path.isfile(path):
+        return f"{path} is a folder (or a link to one), not a file"
+    return None
 
 
 def remote_files(root_label: str, colonyname: str, prvkey: str) -> Steps[dict[str, dict[str, tuple[str, str]]]]:
@@ -72,14 +113,23 @@ def remote_files(root_label: str, colonyname: str, prvkey: str) -> Steps[dict[st
 
 
 def local_files(dir: str) -> dict[str, dict[str, str]]:
-    """{sublabel: {name: sha256}} of the regular files under `dir` (created if missing)."""
+    """{sublabel: {name: sha256}} of the regular files under `dir` (created if missing).
+
+    Symlinked folders are not followed (a warning names them), and the part files of downloads
+    that were killed before they finished are never uploaded.
+    """
     os.makedirs(dir, exist_ok=True)
     local: dict[str, dict[str, str]] = {}
-    for folder, _subdirs, names in os.walk(dir):
+    for folder, subdirs, names in os.walk(dir):
         rel = os.path.relpath(folder, dir)
         sublabel = "" if rel == "." else rel.replace(os.sep, "/")
+        for subdir in subdirs:
+            if os.path.islink(os.path.join(folder, subdir)):
+                log.warning("sync skips the symlinked folder %s", os.path.join(folder, subdir))
         for name in names:
             path = os.path.join(folder, name)
+            if storage.is_part_file(name):
+                continue
             if os.path.isfile(path):
                 local.setdefault(sublabel, {})[name] = storage.sha256_file(path)
     return local

@@ -12,13 +12,13 @@ import inspect
 import logging
 import threading
 import time
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
+from pycolonies_fast.executor.failures import capped, describe
 from pycolonies_fast.executor.pool import CpuPool, PastDeadline
 from pycolonies_fast.models import Process
 
@@ -79,7 +79,8 @@ class Outcome:
 
     @classmethod
     def failure(cls, *errors: str) -> Outcome:
-        return cls(False, errors=list(errors))
+        """A failure with ``errors``, each at most ``MAX_ERROR_CHARS`` long (executor/failures.py)."""
+        return cls(False, errors=[capped(error) for error in errors])
 
 
 class ProcessContext(Mapping[str, Any]):
@@ -157,14 +158,10 @@ def call_arguments(
 def failure_from(exc: BaseException) -> Outcome:
     """The failure for an error raised by user code: ``Type: message``, then the traceback.
 
-    Safe for any exception, also one whose ``str()`` raises (traceback's own formatting is).
+    Safe for any exception, also one whose ``str()`` raises anything; each string is capped
+    (executor/failures.py).
     """
-    text = "".join(traceback.format_exception(exc)).rstrip()
-    try:
-        summary = f"{type(exc).__name__}: {exc}"
-    except Exception:  # noqa: BLE001 - a broken __str__ must not lose the failure
-        summary = f"{type(exc).__name__}: <its str() failed>"
-    return Outcome.failure(summary, text)
+    return Outcome.failure(*describe(exc))
 
 
 def to_output(result: Any) -> list[Any]:

@@ -8,14 +8,16 @@ A bare ``ProcessPoolExecutor`` fails a long-running executor in several ways:
   and the interpreter's exit waits for it;
 * an exception or result that pickles but cannot be unpickled (an exception class whose
   ``__init__`` takes two arguments) breaks the whole pool, failing the jobs running beside it;
-* Ctrl-C reaches the pool's processes too (one process group), and their ``KeyboardInterrupt``
-  comes back as the job's error instead of the runner's graceful shutdown.
+* Ctrl-C, or a SIGTERM to the whole process group (systemd's default ``KillMode=control-group``,
+  ``kill -- -PGID``), reaches the pool's processes too, and the job dies with them instead of
+  finishing within the runner's grace period.
 
 ``CpuPool`` hands a job to a pool only when one of its processes is free, so no job waits inside
 a pool. It retires a pool that broke or runs an abandoned job: new jobs go to a fresh pool, and
 the retired pool's processes are killed as soon as no job anybody still waits for runs there.
 Jobs run through ``_run_job``, which sends results and errors back as pickled bytes that the
-waiting thread unpickles, so a bad one fails only its own job. Pool processes ignore SIGINT.
+waiting thread unpickles, so a bad one fails only its own job. Pool processes ignore SIGINT and
+SIGTERM: stopping is the runner's to do, and it kills them when its shutdown is over.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ import pickle
 import signal
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
+
+from pycolonies_fast.executor.failures import BROKEN_STR, MAX_ERROR_CHARS, describe, safe_str
 
 __all__ = ["refuse_in_a_starting_child", "CpuPool", "PastDeadline", "RemoteTraceback"]
 
@@ -58,11 +61,16 @@ class PastDeadline(Exception):
 
 
 class CpuPool:
-    """Runs functions in ``size`` processes (forkserver on POSIX, else spawn), one pool at a time."""
+    """Runs functions in ``size`` processes, one pool at a time.
+
+    The processes are spawned (a fresh interpreter each, safe beside the runner's threads), not
+    forked by a forkserver: a forkserver killed by a SIGTERM to the whole group would take the
+    pool with it, since its processes report their end through it.
+    """
 
     def __init__(self, size: int | None = None) -> None:
         self.size = size or os.cpu_count() or 1
-        self._context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+        self._context = multiprocessing.get_context("spawn")
         self._changed = threading.Condition()  # guards the fields below; notified when a process frees up
         self._current: _Generation | None = None
         self._alive: set[_Generation] = set()  # not yet stopped: the current one and retired ones
@@ -117,8 +125,7 @@ class CpuPool:
                     raise RuntimeError("the process pool of this run is shut down")
                 if self._current is None:
                     pool = concurrent.futures.ProcessPoolExecutor(
-                        self.size, mp_context=self._context, initializer=signal.signal,
-                        initargs=(signal.SIGINT, signal.SIG_IGN))  # Ctrl-C is for the runner to handle
+                        self.size, mp_context=self._context, initializer=_leave_stop_signals_to_the_runner)
                     self._current = _Generation(pool)
                     self._alive.add(self._current)
                 if self._current.waited_for < self.size:
@@ -163,6 +170,12 @@ class CpuPool:
             _stop(generation.pool)
 
 
+def _leave_stop_signals_to_the_runner() -> None:
+    """In a pool process: ignore SIGINT and SIGTERM, which the runner handles (a graceful shutdown)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def _run_job(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> tuple[bool, bytes]:
     """In a pool process: ``(True, pickled result)`` or ``(False, pickled (error, traceback text))``.
 
@@ -179,14 +192,18 @@ def _run_job(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) ->
 
 
 def _pickled_error(exc: BaseException) -> bytes:
-    """``(exc, traceback text)`` pickled; an error that would not unpickle is sent as a RuntimeError."""
-    text = "".join(traceback.format_exception(exc))
-    try:
-        data = pickle.dumps((exc, text))
-        pickle.loads(data)
-        return data
-    except Exception:  # noqa: BLE001 - e.g. an exception class whose __init__ takes two arguments
-        return pickle.dumps((RuntimeError(f"{type(exc).__name__} (it cannot leave its pool process as it is)"), text))
+    """``(exc, traceback text)`` pickled; an error that would not unpickle, or whose message is longer
+    than a report may be, is sent as a RuntimeError with its (capped) summary."""
+    summary, text = describe(exc)
+    message = safe_str(exc)
+    if message != BROKEN_STR and len(message) <= MAX_ERROR_CHARS:  # neither broken nor too long: itself
+        try:
+            data = pickle.dumps((exc, text))
+            pickle.loads(data)
+            return data
+        except BaseException:  # noqa: BLE001 - e.g. an exception class whose __init__ takes two arguments
+            pass
+    return pickle.dumps((RuntimeError(f"{summary} (it cannot leave its pool process as it is)"), text))
 
 
 def _unpacked(fn: Callable[..., Any], succeeded: bool, data: bytes) -> Any:

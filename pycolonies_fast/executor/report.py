@@ -27,8 +27,9 @@ from typing import Any
 
 from pycolonies_fast.core.states import ProcessState
 from pycolonies_fast.core.steps import Do, Steps, drive
-from pycolonies_fast.errors import ColoniesConnectionError, ServerError
+from pycolonies_fast.errors import ColoniesConnectionError, ConnectError, ServerError
 from pycolonies_fast.executor.dispatch import Outcome
+from pycolonies_fast.executor.failures import SHORT_REPORT_CHARS, short_report
 from pycolonies_fast.models import Process
 
 __all__ = ["Backoff", "Refusals", "Reporter", "ReporterCore", "orphans", "refusal_verdict"]
@@ -119,6 +120,11 @@ class Refusals:
         self.since = None
 
 
+def _too_big_to_retry(errors: list[str] | None, shortened: bool) -> bool:
+    """Whether a refused fail is to be sent again at once in short (``SHORT_REPORT_CHARS``)."""
+    return errors is not None and not shortened and sum(len(error) for error in errors) > SHORT_REPORT_CHARS
+
+
 class ReporterCore:
     """The reporting rules for one executor identity, as steps; the subclasses do their I/O.
 
@@ -145,6 +151,7 @@ class ReporterCore:
         give_up = time.monotonic() + self.timeout
         backoff = Backoff()
         refusals = Refusals(self.refusal_patience)
+        shortened = False
         while True:
             action = "close" if errors is None else "fail"
             try:
@@ -159,6 +166,9 @@ class ReporterCore:
                 errors = [f"the function's result cannot be sent as process output: {exc}"]
                 continue
             except ServerError as exc:
+                if _too_big_to_retry(errors, shortened):
+                    errors, shortened = self._shortened(processid, errors, exc), True
+                    continue
                 try:
                     verdict = yield from self._after_refusal(processid, action, exc)
                 except ColoniesConnectionError as lookup_error:  # not a 404: the server may be the trouble
@@ -177,6 +187,9 @@ class ReporterCore:
                         refusals.reset()
                         continue
             except ColoniesConnectionError as exc:
+                if not isinstance(exc, ConnectError) and _too_big_to_retry(errors, shortened):
+                    errors, shortened = self._shortened(processid, errors, exc), True  # a proxy's refusal
+                    continue
                 problem = exc
             delay = backoff.next()
             if time.monotonic() + delay > min(give_up, self.hard_deadline):
@@ -187,6 +200,12 @@ class ReporterCore:
                 return "unreported"
             log.warning("process %s: %s failed (%s); retrying in %.2f s", processid, action, problem, delay)
             yield Do("_sleep", delay)
+
+    @staticmethod
+    def _shortened(processid: str, errors: list[str] | None, refusal: Exception) -> list[str]:
+        log.warning("process %s: its failure report was refused (%s); failing it with a short one",
+                    processid, refusal)
+        return short_report(errors or [], refusal)
 
     def _after_refusal(self, processid: str, action: str, refusal: ServerError) -> Steps[str]:
         """Decide what a refused close/fail means by looking at the process on the server.
