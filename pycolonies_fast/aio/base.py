@@ -37,6 +37,7 @@ class AsyncClientBase(AsyncSide, ClientCore):
         self._transport = AsyncTransport(
             self.endpoints, self.tls, connect_timeout=self.connect_timeout,
             ca_bundle=self.ca_bundle, verify=self.verify, pool_size=self._pool_size, retries=self._failover.retries,
+            max_reply_size=self.max_reply_size,
         )
 
     async def _rpc(

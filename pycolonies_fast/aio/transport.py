@@ -20,8 +20,15 @@ import ssl
 import aiohttp
 from yarl import URL
 
-from pycolonies_fast.core.connection import bracketed, ca_locations, proxy_from_environment
-from pycolonies_fast.errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
+from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE, bracketed, ca_locations, proxy_from_environment
+from pycolonies_fast.errors import (
+    ConnectError,
+    ConnectTimeoutError,
+    ReplyError,
+    ReplyTooLargeError,
+    RequestTimeoutError,
+    TransportError,
+)
 
 __all__ = ["AsyncTransport"]
 
@@ -41,6 +48,7 @@ class AsyncTransport:
         verify: bool,
         pool_size: int,
         retries: int = 2,
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
     ) -> None:
         scheme = "https" if tls else "http"
         self.where = [f"{host}:{port}" for host, port in endpoints]
@@ -57,6 +65,7 @@ class AsyncTransport:
                 self._ssl.check_hostname = False
                 self._ssl.verify_mode = ssl.CERT_NONE
         self._pool_size = pool_size
+        self.max_reply_size = max_reply_size
         self.retries = retries
         self._loop: asyncio.AbstractEventLoop | None = None  # the loop both sessions belong to
         self._session: aiohttp.ClientSession | None = None
@@ -129,13 +138,30 @@ class AsyncTransport:
                     url, data=body, headers=_HEADERS, timeout=self.timeout(read_timeout),
                     proxy=proxy,
                 ) as response:
-                    return response.status, await response.read()
+                    return response.status, await self._body(response)
             except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
                 error = _classify(exc, self.where[endpoint], read_timeout)
                 if not (idempotent and attempt < self.retries and type(error) is TransportError
                         and not isinstance(exc, (aiohttp.ClientSSLError, ssl.SSLError))):
                     raise error from exc
                 attempt += 1  # the connection was lost after sending: an idempotent call may go again
+
+    async def _body(self, response: aiohttp.ClientResponse) -> bytes:
+        """The reply body, refused with ``ReplyTooLargeError`` once it is longer than ``max_reply_size``."""
+        limit = self.max_reply_size
+        length = response.content_length
+        if length is not None:
+            if length > limit:
+                raise ReplyTooLargeError(f"the reply is larger than the client's limit of {limit:,} bytes "
+                                         f"(max_reply_size)")
+            return await response.read()
+        body = bytearray()
+        while chunk := await response.content.read(65536):
+            body += chunk
+            if len(body) > limit:
+                raise ReplyTooLargeError(f"the reply is larger than the client's limit of {limit:,} bytes "
+                                         f"(max_reply_size)")
+        return bytes(body)
 
     async def close(self) -> None:
         """Close the pooled connections; a later call opens new sessions."""

@@ -33,7 +33,7 @@ from pycolonies_fast.core.pubsub import (
     watch_steps,
 )
 from pycolonies_fast.core.steps import Do, arun_steps
-from pycolonies_fast.errors import ConnectError, RequestTimeoutError
+from pycolonies_fast.errors import ConnectError, ReplyTooLargeError, RequestTimeoutError
 from pycolonies_fast.errors.websocket import (
     WaitTimeoutError,
     WebsocketClosedError,
@@ -147,7 +147,8 @@ class AsyncWebsocketMixin(AsyncClientBase):
                 continue
             url = str(api.with_path("/pubsub")).replace("http", "ws", 1)
             try:
-                connecting = _connect(transport.ws_session(), url, transport.ssl, transport.proxies[index])
+                connecting = _connect(transport.ws_session(), url, transport.ssl, transport.proxies[index],
+                                      self.max_reply_size)
                 return await asyncio.wait_for(connecting, self.connect_timeout)
             except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
                 error = _connect_failure(url, exc)
@@ -156,11 +157,11 @@ class AsyncWebsocketMixin(AsyncClientBase):
 
 
 async def _connect(
-    session: aiohttp.ClientSession, url: str, ssl: Any, proxy: URL | None
+    session: aiohttp.ClientSession, url: str, ssl: Any, proxy: URL | None, max_size: int
 ) -> aiohttp.ClientWebSocketResponse[bool]:
-    # No frame size limit: the server sends a channel's whole history as one frame (aiohttp's
-    # default refuses frames over 4 MiB, the blocking client has no limit).
-    return await session.ws_connect(url, ssl=ssl, max_msg_size=0, proxy=proxy,
+    # The client's max_reply_size, as for HTTP and the blocking client: the server sends a
+    # channel's whole history as one frame, more than aiohttp's default of 4 MiB.
+    return await session.ws_connect(url, ssl=ssl, max_msg_size=max_size, proxy=proxy,
                                     timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_TIMEOUT))
 
 
@@ -182,6 +183,8 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -
         raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
     if message.type == aiohttp.WSMsgType.ERROR:
         cause = ws.exception() or message.data
+        if isinstance(cause, aiohttp.WebSocketError) and cause.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
+            raise ReplyTooLargeError(f"a websocket message is larger than the client's limit (max_reply_size): {cause}")
         raise websocket_lost_error(f"Channel subscription failed: {cause}", cause)
     if message.type in _CLOSED:
         raise WebsocketClosedError("Channel subscription connection closed by the server")

@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from pycolonies_fast.core.connection import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, ca_bundle_from_environment
+from pycolonies_fast.core.connection import (
+    DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_REPLY_SIZE,
+    DEFAULT_READ_TIMEOUT,
+    ca_bundle_from_environment,
+)
 from pycolonies_fast.core.failover import Failover
 from pycolonies_fast.core.states import ProcessState
 
@@ -31,8 +36,10 @@ class ClientCore:
     ``CURL_CA_BUNDLE`` as upstream's requests honours them, ``verify=False`` accepts any server certificate,
     ``retries`` how many more rounds over the endpoints a request gets when no connection can be
     opened, ``pool_size`` the connections kept per server, ``fallbacks`` more ``(host, port)``
-    servers of the same cluster to fail over to (see core/failover.py; or use ``from_endpoints``).
-    ``host``, ``port`` and ``url`` name the endpoint currently in use.
+    servers of the same cluster to fail over to (see core/failover.py; or use ``from_endpoints``),
+    ``max_reply_size`` the largest reply body or websocket message taken from a server (bytes,
+    default 64 MiB; ``ReplyTooLargeError`` beyond it). ``host``, ``port`` and ``url`` name the
+    endpoint currently in use.
     """
 
     WAITING = ProcessState.WAITING
@@ -55,6 +62,7 @@ class ClientCore:
         retries: int = 2,
         pool_size: int = 16,
         fallbacks: Sequence[Endpoint] = (),
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
     ) -> None:
         if not isinstance(host, str):  # upstream built its URL as "http://" + host + ...
             raise TypeError(f'can only concatenate str (not "{type(host).__name__}") to str')
@@ -71,6 +79,8 @@ class ClientCore:
         self.connect_timeout = connect_timeout
         self._read_timeout = timeout
         self._pool_size = pool_size
+        #: The largest HTTP reply body or websocket message taken from a server (``ReplyTooLargeError``).
+        self.max_reply_size = max_reply_size
         self._failover = Failover(len(self.endpoints), retries)
         self._open()
 
@@ -118,7 +128,7 @@ class ClientCore:
         options = {
             "timeout": self._read_timeout, "connect_timeout": self.connect_timeout,
             "ca_bundle": self._ca_bundle_given, "verify": self.verify, "retries": self._failover.retries,
-            "pool_size": self._pool_size, "fallbacks": fallbacks,
+            "pool_size": self._pool_size, "fallbacks": fallbacks, "max_reply_size": self.max_reply_size,
         }
         return _new_client, (type(self), (host, port, self.tls, self.native_crypto), options)
 

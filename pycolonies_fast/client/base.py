@@ -34,7 +34,7 @@ class ClientBase(BlockingSide, ClientCore):
                 h, p, self.tls,
                 connect_timeout=self.connect_timeout, read_timeout=self._read_timeout,
                 ca_bundle=self.ca_bundle, verify=self.verify, retries=self._failover.retries,
-                maxsize=self._pool_size, connect_retries=0,
+                maxsize=self._pool_size, connect_retries=0, max_reply_size=self.max_reply_size,
             )
             for h, p in self.endpoints
         ]

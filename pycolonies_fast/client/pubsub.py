@@ -14,6 +14,7 @@ socket down at the deadline instead, and the read that fails then is reported as
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import socket
 import ssl
@@ -27,7 +28,7 @@ import websocket
 from websocket import ABNF, WebSocketConnectionClosedException, WebSocketTimeoutException
 
 from pycolonies_fast.core.codec import build_request
-from pycolonies_fast.core.connection import DEFAULT_CONNECT_TIMEOUT, bracketed, ca_locations
+from pycolonies_fast.core.connection import DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REPLY_SIZE, bracketed, ca_locations
 from pycolonies_fast.core.pubsub import (
     CLOSE_TIMEOUT,
     LONGEST_SOCKET_WAIT,
@@ -40,7 +41,7 @@ from pycolonies_fast.core.pubsub import (
     watch_steps,
 )
 from pycolonies_fast.core.steps import Do, run_steps
-from pycolonies_fast.errors import RequestTimeoutError, TransportError
+from pycolonies_fast.errors import ReplyTooLargeError, RequestTimeoutError, TransportError
 from pycolonies_fast.errors.websocket import (
     WaitTimeoutError,
     WebsocketClosedError,
@@ -96,10 +97,32 @@ class _Watchdog:
             self._timer.cancel()
 
 
+class _FrameTooLarge(websocket.WebSocketPayloadException):
+    """A frame longer than the client's ``max_reply_size``: refused from its header, before it is read."""
+
+
+class _SizeLimitedFrames(websocket.frame_buffer):
+    """websocket-client's frame reader, refusing a frame whose announced length is above ``limit``."""
+
+    def __init__(self, recv_fn: Callable[[int], bytes], skip_utf8_validation: bool, limit: int) -> None:
+        super().__init__(recv_fn, skip_utf8_validation)
+        self.limit = limit
+
+    def recv_length(self) -> None:
+        super().recv_length()
+        if self.length is not None and self.length > self.limit:
+            raise _FrameTooLarge(f"a websocket frame of {self.length:,} bytes is larger than the client's limit of "
+                                 f"{self.limit:,} bytes (max_reply_size)")
+
+
 class _WebSocketInTime(websocket.WebSocket):
-    """A websocket whose opening handshake ends within its timeout, however slowly the server answers."""
+    """A websocket whose opening handshake ends within its timeout, however slowly the server answers,
+    and whose frames are at most ``max_frame`` bytes long (set on a subclass per limit)."""
+
+    max_frame = DEFAULT_MAX_REPLY_SIZE
 
     def connect(self, url: str, **options: Any) -> None:
+        self.frame_buffer = _SizeLimitedFrames(self._recv, self.frame_buffer.skip_utf8_validation, self.max_frame)
         timeout = self.gettimeout()
         if timeout is None:
             super().connect(url, **options)
@@ -117,6 +140,12 @@ class _WebSocketInTime(websocket.WebSocket):
         if time.monotonic() >= deadline:  # the watchdog may have shut the socket as the handshake ended
             self.shutdown()
             raise WebSocketTimeoutException(f"the handshake did not finish within {timeout} s")
+
+
+@functools.cache
+def _websocket_class(max_frame: int) -> type[_WebSocketInTime]:
+    """``_WebSocketInTime`` with a frame limit of ``max_frame`` bytes."""
+    return type("_WebSocketInTime", (_WebSocketInTime,), {"max_frame": max_frame})
 
 
 @contextmanager
@@ -174,6 +203,8 @@ def _recv_before(ws: websocket.WebSocket, deadline: float) -> tuple[int, bytes]:
         ws.settimeout(min(max(left, 0.001), LONGEST_SOCKET_WAIT))
         try:
             return ws.recv_data()
+        except _FrameTooLarge as exc:
+            raise ReplyTooLargeError(str(exc)) from exc
         except (WebSocketTimeoutException, TimeoutError):
             if left <= LONGEST_SOCKET_WAIT:
                 raise
@@ -194,7 +225,8 @@ def _connect(client: Any) -> websocket.WebSocket:
         url = _ws_url(client, *endpoints[(first + step) % len(endpoints)])
         try:
             return websocket.create_connection(
-                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None, class_=_WebSocketInTime
+                url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None,
+                class_=_websocket_class(getattr(client, "max_reply_size", DEFAULT_MAX_REPLY_SIZE)),
             )
         except (websocket.WebSocketException, OSError) as exc:
             error = websocket_connect_error(url, exc)

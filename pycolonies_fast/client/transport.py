@@ -42,6 +42,7 @@ from urllib3.util.wait import wait_for_read
 
 from pycolonies_fast.core.connection import (
     DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_REPLY_SIZE,
     DEFAULT_READ_TIMEOUT,
     bracketed,
     ca_locations,
@@ -73,8 +74,10 @@ class Transport:
         backoff: float = 0.1,
         maxsize: int = 16,
         connect_retries: int | None = None,
+        max_reply_size: int = DEFAULT_MAX_REPLY_SIZE,
     ) -> None:
         self.read_timeout = read_timeout
+        self.max_reply_size = max_reply_size
         self.retries = retries
         self.connect_retries = retries if connect_retries is None else connect_retries
         self.backoff = backoff
@@ -187,7 +190,7 @@ class Transport:
             stage = "send"
             sock.sendall(request)
             stage = "receive"
-            status, reply, keep_alive = read_response(sock.recv, read_timeout, sock.settimeout)
+            status, reply, keep_alive = read_response(sock.recv, read_timeout, sock.settimeout, self.max_reply_size)
         except BaseException as exc:
             conn.close()
             if not isinstance(exc, Exception):

@@ -16,6 +16,7 @@ import urllib.request
 
 __all__ = [
     "DEFAULT_CONNECT_TIMEOUT",
+    "DEFAULT_MAX_REPLY_SIZE",
     "DEFAULT_READ_TIMEOUT",
     "bracketed",
     "ca_bundle_from_environment",
@@ -25,6 +26,8 @@ __all__ = [
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
+#: The largest reply (HTTP body, websocket message) a client takes from a server, in bytes.
+DEFAULT_MAX_REPLY_SIZE = 64 * 1024 * 1024
 
 
 def bracketed(host: str) -> str:

@@ -12,7 +12,8 @@ import re
 import time
 from collections.abc import Callable
 
-from pycolonies_fast.errors import ReplyError
+from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE
+from pycolonies_fast.errors import ReplyError, ReplyTooLargeError
 
 __all__ = ["Dropped", "Recv", "read_response"]
 
@@ -26,21 +27,25 @@ class Dropped(Exception):
 
 
 def read_response(
-    recv: Recv, timeout: float | None = None, settimeout: Callable[[float], None] | None = None
+    recv: Recv,
+    timeout: float | None = None,
+    settimeout: Callable[[float], None] | None = None,
+    max_body: int = DEFAULT_MAX_REPLY_SIZE,
 ) -> tuple[int, bytes, bool]:
     """Read one HTTP/1.x response; return ``(status, body, keep_alive)``.
 
     Handles Content-Length, chunked and close-delimited bodies, bodiless 204/304 replies, and
     skips 1xx responses. The common case, a whole Content-Length reply in the first ``recv``,
     costs one head parse. With ``timeout`` and the socket's ``settimeout``, the whole reply must
-    arrive within ``timeout`` seconds (``TimeoutError`` otherwise), however it trickles in.
+    arrive within ``timeout`` seconds (``TimeoutError`` otherwise), however it trickles in. A body
+    longer than ``max_body`` bytes raises ``ReplyTooLargeError`` before it is read.
     """
     started = time.monotonic()
     first = recv(RECV_SIZE)
     end = first.find(b"\r\n\r\n")
     if end > 0:
         status, length, chunked, keep_alive = _parse_head(first[:end])
-        if length is not None and len(first) == end + 4 + length and not 100 <= status < 200:
+        if length is not None and len(first) == end + 4 + length <= max_body + end + 4 and not 100 <= status < 200:
             return status, first[end + 4 :], keep_alive
     if not first:
         raise Dropped("server closed the connection")
@@ -56,12 +61,13 @@ def read_response(
     if status in (204, 304):  # never a body (RFC 9112 §6.3)
         body, pos = b"", 0
     elif chunked:
-        body, pos = _read_chunked(recv, buf)
+        body, pos = _read_chunked(recv, buf, max_body)
     elif length is not None:
+        _check_size(length, max_body)
         _fill_to(recv, buf, length)
         body, pos = bytes(buf[:length]), length
     else:
-        body, pos, keep_alive = _read_to_eof(recv, buf), None, False
+        body, pos, keep_alive = _read_to_eof(recv, buf, max_body), None, False
     if pos is not None and len(buf) > pos:
         keep_alive = False  # unexpected extra bytes: never reuse this connection
     return status, body, keep_alive
@@ -139,7 +145,13 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     return status, length, chunked, keep_alive and not closing
 
 
-def _read_chunked(recv: Recv, buf: bytearray) -> tuple[bytes, int]:
+def _check_size(size: int, max_body: int) -> None:
+    if size > max_body:
+        raise ReplyTooLargeError(f"the reply is larger than the client's limit of {max_body:,} bytes "
+                                 f"(max_reply_size)")
+
+
+def _read_chunked(recv: Recv, buf: bytearray, max_body: int) -> tuple[bytes, int]:
     """Decode a chunked body starting at ``buf[0]``; return the body and the end offset."""
     out = bytearray()
     pos = 0
@@ -149,6 +161,7 @@ def _read_chunked(recv: Recv, buf: bytearray) -> tuple[bytes, int]:
         if _CHUNK_SIZE.fullmatch(size_text) is None:  # hex digits only: int() would take "-2", "0x3", "1_0"
             raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}")
         size = int(size_text, 16)
+        _check_size(len(out) + size, max_body)
         pos = eol + 2
         if size == 0:
             while True:  # skip trailers up to the empty line
@@ -164,9 +177,10 @@ def _read_chunked(recv: Recv, buf: bytearray) -> tuple[bytes, int]:
         pos += size + 2
 
 
-def _read_to_eof(recv: Recv, buf: bytearray) -> bytes:
+def _read_to_eof(recv: Recv, buf: bytearray, max_body: int) -> bytes:
     """Read a close-delimited body."""
     while True:
+        _check_size(len(buf), max_body)
         data = recv(RECV_SIZE)
         if not data:
             return bytes(buf)

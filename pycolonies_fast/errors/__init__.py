@@ -12,6 +12,7 @@ __all__ = [
     "ColoniesConnectionError",
     "ServerError",
     "ReplyError",
+    "ReplyTooLargeError",
     "TransportError",
     "RequestTimeoutError",
     "ConnectError",
@@ -45,6 +46,10 @@ class ServerError(ColoniesConnectionError):
 
 class ReplyError(ColoniesConnectionError):
     """The reply could not be read: not JSON, not base64, or missing the envelope's fields."""
+
+
+class ReplyTooLargeError(ReplyError):
+    """A reply, or a websocket message, is larger than the client accepts (``max_reply_size``)."""
 
 
 class TransportError(ColoniesConnectionError):
