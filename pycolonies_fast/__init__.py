@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from pycolonies_fast.core import __version__
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError
 
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
         Workflow,
     )
     from pycolonies_fast.monad import ColoniesMonad, Function
-
-__version__ = "0.1.0"
 
 #: Name -> submodule that defines it, imported on first access (PEP 562 module __getattr__).
 _LAZY = {

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
+from pycolonies_fast.core import __version__
+
 __all__ = ["main", "build_parser", "module_functions"]
 
 EXECUTOR_HELP = """\
@@ -123,10 +125,11 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The command line: the ``executor`` subcommand."""
+    """The command line: ``--version`` and the ``executor`` subcommand."""
     parser = argparse.ArgumentParser(
         prog="pycolonies-fast", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="{executor}")
     executor = commands.add_parser(
         "executor", help="run an executor from a Python module", description=EXECUTOR_HELP,

@@ -21,23 +21,15 @@ from yarl import URL
 
 from pycolonies_fast.aio.base import AsyncClientBase
 from pycolonies_fast.api.processes import get_process_call
+from pycolonies_fast.core import pubsub as protocol
 from pycolonies_fast.core.codec import build_request
-from pycolonies_fast.core.pubsub import (
-    CLOSE_TIMEOUT,
-    channel_batch,
-    channel_subscription,
-    channel_timeouts,
-    process_subscriptions,
-    wait_timeout_message,
-    wait_windows,
-    watch_steps,
-)
 from pycolonies_fast.core.steps import Do, arun_steps
 from pycolonies_fast.errors import ConnectError, ReplyTooLargeError, RequestTimeoutError
 from pycolonies_fast.errors.websocket import (
     WaitTimeoutError,
     WebsocketClosedError,
     WebsocketClosedWhileOpeningError,
+    WebsocketConnectTimeoutError,
     WebsocketHandshakeError,
     WebsocketOpenError,
     websocket_connect_error,
@@ -59,21 +51,22 @@ class AsyncWebsocketMixin(AsyncClientBase):
         As the blocking ``wait`` (client.pubsub.wait_for_process, the same steps): raises
         ``WaitTimeoutError`` after ``timeout`` s.
         """
-        finished = await arun_steps(wait_windows(process, timeout), lambda until: self._watch(process, until, prvkey))
+        windows = protocol.wait_windows(process, timeout)
+        finished = await arun_steps(windows, lambda until: self._watch(process, until, prvkey))
         if finished is None:
-            raise WaitTimeoutError(wait_timeout_message(process, timeout))
+            raise WaitTimeoutError(protocol.wait_timeout_message(process, timeout))
         return finished
 
     async def subscribe_channel_iter(
         self, processid: str, channel_name: str, prvkey: str, after_seq: int = 0, timeout: float | None = 30
     ) -> AsyncGenerator[list[dict[str, Any]], None]:
         """``async for entries in ...``: each batch of channel entries until the server's ``timeout``."""
-        seconds, patience = channel_timeouts(timeout)
+        seconds, patience = protocol.channel_timeouts(timeout)
         deadline = time.monotonic() + patience
-        msg = channel_subscription(processid, channel_name, after_seq, seconds)
+        msg = protocol.channel_subscription(processid, channel_name, after_seq, seconds)
         async with self._subscription([msg], prvkey) as ws:
             while True:
-                entries = channel_batch(await _receive(ws, deadline))
+                entries = protocol.channel_batch(await _receive(ws, deadline))
                 if not entries:
                     return
                 yield entries
@@ -104,7 +97,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
 
     async def _watch(self, process: Process, until: float, prvkey: str) -> Process | None:
         """Subscribe on one connection until ``until``; the process once it is final, else None."""
-        msgs = process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
+        msgs = protocol.process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
         async with self._subscription(msgs, prvkey) as ws:
 
             async def perform(op: Any) -> Any:
@@ -114,7 +107,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
                     return await _await_push(ws, *op.args)
                 return Process(**(await self._call(get_process_call(process.processid, prvkey))))
 
-            return await arun_steps(watch_steps(until), perform)
+            return await arun_steps(protocol.watch_steps(until), perform)
 
     @asynccontextmanager
     async def _subscription(
@@ -162,7 +155,7 @@ async def _connect(
     # The client's max_reply_size, as for HTTP and the blocking client: the server sends a
     # channel's whole history as one frame, more than aiohttp's default of 4 MiB.
     return await session.ws_connect(url, ssl=ssl, max_msg_size=max_size, proxy=proxy,
-                                    timeout=aiohttp.ClientWSTimeout(ws_close=CLOSE_TIMEOUT))
+                                    timeout=aiohttp.ClientWSTimeout(ws_close=protocol.CLOSE_TIMEOUT))
 
 
 async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float) -> bool:
@@ -194,6 +187,8 @@ async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -
 def _connect_failure(url: str, exc: BaseException) -> ConnectError:
     """The same typed error as the blocking client raises for a websocket that could not be opened
     (``errors.websocket.websocket_connect_error``), from aiohttp's exception."""
+    if isinstance(exc, asyncio.TimeoutError):  # not the built-in TimeoutError before Python 3.11
+        return WebsocketConnectTimeoutError(f"Timed out connecting to {url}")
     if isinstance(exc, aiohttp.WSServerHandshakeError):
         return WebsocketHandshakeError(f"Failed to open websocket {url}: {exc}", exc.status, dict(exc.headers or {}))
     if isinstance(exc, aiohttp.ClientConnectorError):

@@ -38,7 +38,7 @@ class ClientCore:
     opened, ``pool_size`` the connections kept per server, ``fallbacks`` more ``(host, port)``
     servers of the same cluster to fail over to (see core/failover.py; or use ``from_endpoints``),
     ``max_reply_size`` the largest reply body or websocket message taken from a server (bytes,
-    default 64 MiB; ``ReplyTooLargeError`` beyond it). ``host``, ``port`` and ``url`` name the
+    default 256 MiB; ``ReplyTooLargeError`` beyond it). ``host``, ``port`` and ``url`` name the
     endpoint currently in use.
     """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 
 from pycolonies_fast.api import ApiAreas
 from pycolonies_fast.client.base import ClientBase
@@ -29,7 +30,10 @@ def colonies_client(native_crypto: bool = False) -> tuple[Colonies, str | None, 
 
     Reads ``COLONIES_SERVER_HOST``/``_PORT``/``_TLS`` like upstream (TLS only if exactly ``"true"``);
     when ``COLONIES_SERVER_TLS`` is unset, ``COLONIES_TLS`` (what the server and CI set) is used.
-    A missing host or port raises ``TypeError`` as upstream did, but saying what is missing.
+    Any other value than ``"true"`` or ``"false"`` (case-sensitive, as upstream compares) still means
+    no TLS, with a ``UserWarning`` naming the variable and its value: ``"True"`` or ``"1"`` is
+    probably meant as true. A missing host or port raises ``TypeError`` as upstream did, but saying
+    what is missing.
     """
     host = os.getenv("COLONIES_SERVER_HOST")
     port = os.getenv("COLONIES_SERVER_PORT")
@@ -41,9 +45,14 @@ def colonies_client(native_crypto: bool = False) -> tuple[Colonies, str | None, 
         raise ValueError(f"COLONIES_SERVER_PORT must be a port number, not {port!r}") from None
     if host is None:
         raise TypeError("COLONIES_SERVER_HOST is not set: colonies_client() needs the server host")
-    tls = os.getenv("COLONIES_SERVER_TLS")
-    if tls is None:
-        tls = os.getenv("COLONIES_TLS")
+    tls_variable = "COLONIES_SERVER_TLS" if "COLONIES_SERVER_TLS" in os.environ else "COLONIES_TLS"
+    tls = os.getenv(tls_variable)
+    if tls is not None and tls not in ("true", "false"):
+        warnings.warn(
+            f"{tls_variable}={tls!r} is neither 'true' nor 'false': treated as false (no TLS, plain http://)",
+            UserWarning,
+            stacklevel=2,
+        )
     client = Colonies(host, port_number, tls == "true", native_crypto=native_crypto)
     return (
         client,

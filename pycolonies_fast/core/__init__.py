@@ -7,3 +7,7 @@ libsecp256k1 from coincurve through ``_secp256k1``), ``states`` (``ProcessState`
 proxies, CA bundles), ``http`` (HTTP/1.1 reply framing) and ``pubsub`` (the websocket protocol).
 No module here imports an HTTP, websocket or S3 library (checked by import-linter).
 """
+
+# The package version, written once: the root package and pyproject.toml take it from here, the
+# build compiles it into the core (csrc/build_crypto.py), and core/crypto.py checks the two agree.
+__version__ = "0.1.0"

@@ -9,6 +9,7 @@ pointer to its buffer), an output buffer a ``char[n]`` from ``ffi.new``. Every f
 0 for a bad one.
 """
 
+from collections.abc import Callable
 from typing import Any, final
 
 @final
@@ -27,6 +28,10 @@ class _FFI:
         """A new C array or struct, e.g. ``new("char[64]")``, ``new("uintptr_t[]", [...])``; freed with it."""
     def string(self, cdata: _CData, maxlen: int = ...) -> bytes:
         """The bytes of a ``char`` array: up to the first NUL, or ``maxlen`` bytes."""
+    def new_allocator(
+        self, alloc: Any = ..., free: Any = ..., should_clear_after_alloc: bool = ...
+    ) -> Callable[[str], _CData]:
+        """A ``new`` that, with ``should_clear_after_alloc=False``, does not zero what it allocates."""
     def cast(self, cdecl: str, value: Any) -> _CData: ...
     def addressof(self, cdata: Any, *fields_or_indexes: str | int) -> _CData: ...
     def sizeof(self, cdecl: str | _CData) -> int: ...

@@ -27,7 +27,7 @@ __all__ = [
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 60.0
 #: The largest reply (HTTP body, websocket message) a client takes from a server, in bytes.
-DEFAULT_MAX_REPLY_SIZE = 64 * 1024 * 1024
+DEFAULT_MAX_REPLY_SIZE = 256 * 1024 * 1024  # generous: payloads travel base64-encoded, a third larger
 
 
 def bracketed(host: str) -> str:

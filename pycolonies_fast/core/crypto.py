@@ -3,15 +3,20 @@
 Every call is one C call (hash, sign and hex-encode at once). Results are byte-identical to the
 Colonies server: SHA3-256 digests, recoverable secp256k1 ECDSA with RFC 6979 nonces and low s,
 signatures as 130 lowercase hex characters ``r || s || recid``.
+
+At import the core is checked twice, each failure an ImportError that names its fix: it must have
+been built as this package version (a stale ``_crypto`` left by another install or an old in-place
+build fails, instead of running code the Python side does not expect), and every libsecp256k1
+function it calls must be found in coincurve (core/_secp256k1.py).
 """
 
 from __future__ import annotations
 
 import os
 import secrets
-import threading
 from collections.abc import Callable
 
+from pycolonies_fast import core as _package
 from pycolonies_fast.core._secp256k1 import load_function_table
 
 try:
@@ -21,6 +26,30 @@ except ImportError as exc:  # pragma: no cover - only without a build
         "pycolonies_fast's compiled crypto core (pycolonies_fast.core._crypto) is missing: "
         "install a wheel, or build from source with a C compiler (pip install .)"
     ) from exc
+
+
+def core_build_version() -> str:
+    """The package version the compiled core was built as (csrc/build_crypto.py writes it in)."""
+    try:
+        built = lib.PFC_BUILD_VERSION
+    except AttributeError:  # a core from before the version was recorded
+        return "an older version"
+    return ffi.string(built).decode("ascii")
+
+
+def _check_core_version() -> None:
+    """Refuse a compiled core built for another version of the package: reinstalling fixes it."""
+    built, package = core_build_version(), _package.__version__
+    if built != package:
+        raise ImportError(
+            f"pycolonies_fast {package} found a compiled core (pycolonies_fast.core._crypto) built for {built}: "
+            "reinstall it: pip install --force-reinstall --no-deps pycolonies-fast "
+            "(in a source checkout: pip install -e . again)"
+        )
+
+
+# First, before anything else reads the core: one built for another version may lack what follows.
+_check_core_version()
 
 __all__ = ["Crypto", "BACKEND", "sign_bytes", "sign", "id_of", "recover_id", "verify", "sha3_256_hex", "generate_key"]
 
@@ -57,15 +86,10 @@ def _init_core() -> None:
 _init_core()
 
 
-class _Scratch(threading.local):
-    """Per-thread output buffers, so the hot path allocates nothing but its result."""
-
-    def __init__(self) -> None:
-        self.signature = ffi.new("char[130]")
-        self.digest = ffi.new("char[64]")
-
-
-_scratch = _Scratch()
+# Each call writes into a buffer of its own: a shared one (per thread) would hand a call the
+# result of another that interrupted it on the same thread, as a signal handler that signs does.
+# The buffers are not zeroed: the core writes every byte that is read back.
+_new_buffer = ffi.new_allocator(should_clear_after_alloc=False)
 
 # Looked up once: attribute access on cffi's ``lib``/``ffi`` costs more than a signature's hashing.
 _pfc_sign = lib.pfc_sign
@@ -132,7 +156,7 @@ def sign_bytes(message: bytes, prvkey: str) -> bytes:
     key = _key_bytes(prvkey)
     if type(message) is not bytes:  # a buffer or str is converted, anything else gets a clear error
         message = _message_bytes(message)
-    out = _scratch.signature
+    out = _new_buffer("char[130]")
     status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         _retry_without_whitespace(prvkey, status, lambda key: _pfc_sign(message, len(message), key, len(key), out))
@@ -148,7 +172,7 @@ def sign(data: str | bytes, prvkey: str) -> str:
             message, key = _message_bytes(data), _hex_text(prvkey, "private key")
     else:
         message, key = _message_bytes(data), _hex_text(prvkey, "private key")
-    out = _scratch.signature
+    out = _new_buffer("char[130]")
     status = _pfc_sign(message, len(message), key, len(key), out)
     if status:
         _retry_without_whitespace(prvkey, status, lambda key: _pfc_sign(message, len(message), key, len(key), out))
@@ -158,7 +182,7 @@ def sign(data: str | bytes, prvkey: str) -> str:
 def id_of(prvkey: str) -> str:
     """The Colonies id of a private key: SHA3-256 of its uncompressed public key's hex text."""
     key = _key_bytes(prvkey)
-    out = _scratch.digest
+    out = _new_buffer("char[64]")
     status = _pfc_id(key, len(key), out)
     if status:
         _retry_without_whitespace(prvkey, status, lambda key: _pfc_id(key, len(key), out))
@@ -167,7 +191,7 @@ def id_of(prvkey: str) -> str:
 
 def recover_id(message: str | bytes, signature: str) -> str:
     """The id of whoever signed ``message``, recovered from the signature as the server does."""
-    out = _scratch.digest
+    out = _new_buffer("char[64]")
     data = _message_bytes(message)
     sig = _hex_text(signature, "signature")
     status = lib.pfc_recover_id(data, len(data), sig, len(sig), out)
@@ -194,7 +218,7 @@ def verify(message: str | bytes, signature: str, id: str) -> bool:  # noqa: A002
 def sha3_256_hex(message: str | bytes) -> str:
     """SHA3-256 (FIPS 202) of a message as 64 lowercase hex characters."""
     data = _message_bytes(message)
-    out = _scratch.digest
+    out = _new_buffer("char[64]")
     lib.pfc_sha3_256_hex(data, len(data), out)
     return ffi.string(out, 64).decode("ascii")
 

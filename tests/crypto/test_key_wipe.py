@@ -15,8 +15,9 @@ CSRC = REPO / "csrc"
 
 @pytest.mark.parametrize("optimisation", ["-O0", "-O2", "-O3"])
 def test_no_key_bytes_are_left_on_the_stack(tmp_path, optimisation):
-    compiler = shutil.which("cc") or shutil.which("gcc")
-    assert compiler, "a C compiler is needed (scripts/setup checks for one)"
+    compiler = shutil.which("cc") or shutil.which("gcc") or shutil.which("clang")
+    if compiler is None:  # e.g. a wheel tested on a machine without build tools
+        pytest.skip("no C compiler (cc, gcc or clang) on PATH: this test compiles the core with a test harness")
     binary = tmp_path / "key_wipe"
     subprocess.run([compiler, optimisation, "-funroll-loops", f"-I{CSRC}", str(Path(__file__).with_name("key_wipe.c")),
                     str(CSRC / "colonies_crypto.c"), str(CSRC / "sha3.c"), "-o", str(binary)], check=True)

@@ -1,4 +1,4 @@
-"""Replies and websocket messages larger than the client takes (``max_reply_size``, 64 MiB by default)
+"""Replies and websocket messages larger than the client takes (``max_reply_size``, 256 MiB by default)
 are refused with ``ReplyTooLargeError`` from what the server announces, before the bytes are read:
 a hostile server cannot make the client hold hundreds of megabytes. Both clients."""
 
