@@ -137,6 +137,7 @@ def tests(session: nox.Session) -> None:
     (built,) = DIST.glob("*-cp310-abi3-*.whl")
     # pip too: uv's venvs have none, and tests/packaging builds the sdist with `python -m pip`.
     session.install(f"{built}[test]", "pip")
+    session.run("python", "-m", "pip", "check")  # the wheel's declared dependencies are all met, none conflict
     site = session.run("python", "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])",
                        silent=True).strip()
     Path(site, "_pycolonies_fast_wheel_guard.py").write_text(GUARD, encoding="utf-8")

@@ -8,6 +8,8 @@ should not move speed (a refactor) shows B/A within the rounds' spread.
     eval "$(scripts/dev-server env)"
     git worktree add /tmp/before <rev> && python3 -m venv /tmp/before/.venv \\
         && /tmp/before/.venv/bin/pip install -e "/tmp/before[test,bench]"
+    printf '#!/usr/bin/env bash\nexec %s/scripts/dev-server "$@"\n' "$PWD" > /tmp/before/scripts/dev-server
+                      # one dev server for both builds: A's headline starts (or finds) B's
     .venv/bin/python bench/ab.py --a /tmp/before --b . --rounds 3 -- -n 500 --workers 1,4
 
 Arguments after ``--`` go to both headline runs.
