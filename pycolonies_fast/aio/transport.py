@@ -21,11 +21,11 @@ import aiohttp
 from yarl import URL
 
 from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE, bracketed, ca_locations, proxy_from_environment
+from pycolonies_fast.core.http import check_reply_size
 from pycolonies_fast.errors import (
     ConnectError,
     ConnectTimeoutError,
     ReplyError,
-    ReplyTooLargeError,
     RequestTimeoutError,
     TransportError,
 )
@@ -151,16 +151,12 @@ class AsyncTransport:
         limit = self.max_reply_size
         length = response.content_length
         if length is not None:
-            if length > limit:
-                raise ReplyTooLargeError(f"the reply is larger than the client's limit of {limit:,} bytes "
-                                         f"(max_reply_size)")
+            check_reply_size(length, limit)
             return await response.read()
         body = bytearray()
         while chunk := await response.content.read(65536):
             body += chunk
-            if len(body) > limit:
-                raise ReplyTooLargeError(f"the reply is larger than the client's limit of {limit:,} bytes "
-                                         f"(max_reply_size)")
+            check_reply_size(len(body), limit)
         return bytes(body)
 
     async def close(self) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE
 from pycolonies_fast.errors import ReplyError, ReplyTooLargeError
 
-__all__ = ["Dropped", "Recv", "read_response"]
+__all__ = ["Dropped", "Recv", "check_reply_size", "read_response"]
 
 RECV_SIZE = 65536
 _MAX_HEAD = 65536
@@ -63,7 +63,7 @@ def read_response(
     elif chunked:
         body, pos = _read_chunked(recv, buf, max_body)
     elif length is not None:
-        _check_size(length, max_body)
+        check_reply_size(length, max_body)
         _fill_to(recv, buf, length)
         body, pos = bytes(buf[:length]), length
     else:
@@ -145,7 +145,8 @@ def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
     return status, length, chunked, keep_alive and not closing
 
 
-def _check_size(size: int, max_body: int) -> None:
+def check_reply_size(size: int, max_body: int) -> None:
+    """Refuse a reply body of ``size`` bytes above ``max_body`` (both transports: one rule, one message)."""
     if size > max_body:
         raise ReplyTooLargeError(f"the reply is larger than the client's limit of {max_body:,} bytes "
                                  f"(max_reply_size)")
@@ -161,7 +162,7 @@ def _read_chunked(recv: Recv, buf: bytearray, max_body: int) -> tuple[bytes, int
         if _CHUNK_SIZE.fullmatch(size_text) is None:  # hex digits only: int() would take "-2", "0x3", "1_0"
             raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}")
         size = int(size_text, 16)
-        _check_size(len(out) + size, max_body)
+        check_reply_size(len(out) + size, max_body)
         pos = eol + 2
         if size == 0:
             while True:  # skip trailers up to the empty line
@@ -180,7 +181,7 @@ def _read_chunked(recv: Recv, buf: bytearray, max_body: int) -> tuple[bytes, int
 def _read_to_eof(recv: Recv, buf: bytearray, max_body: int) -> bytes:
     """Read a close-delimited body."""
     while True:
-        _check_size(len(buf), max_body)
+        check_reply_size(len(buf), max_body)
         data = recv(RECV_SIZE)
         if not data:
             return bytes(buf)
