@@ -1,6 +1,6 @@
 """Offline tests of the executor's pieces: output shaping, backoff, functions and options.
 
-The CLI's function discovery and help: tests/public/test_cli.py."""
+The CLI's function discovery and help: tests/cli/test_executor.py."""
 
 from __future__ import annotations
 

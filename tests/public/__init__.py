@@ -1,1 +1,1 @@
-"""Tests of the package's root modules, its public surface: models.py, funcspec.py, monad.py, cli.py."""
+"""Tests of the package's root modules, its public surface: models.py, funcspec.py, monad.py."""

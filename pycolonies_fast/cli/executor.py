@@ -1,12 +1,6 @@
-"""pycolonies-fast (also python -m pycolonies_fast): run an executor.
+"""``pycolonies-fast executor``: run an executor whose functions come from a Python module.
 
     pycolonies-fast executor --module mypkg.tasks --type mytype --workers 4
-
-The server, colony and keys come from the environment variables colonies_client() reads:
-COLONIES_SERVER_HOST, COLONIES_SERVER_PORT, COLONIES_SERVER_TLS (or COLONIES_TLS),
-COLONIES_COLONY_NAME, COLONIES_COLONY_PRVKEY, COLONIES_EXECUTOR_NAME, COLONIES_PRVKEY.
-Bad options, settings or keys, and a server that refuses or cannot be reached, end the command
-with one line on stderr that says what to fix, and exit status 1 (2 for bad options).
 """
 
 from __future__ import annotations
@@ -21,11 +15,11 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
-from pycolonies_fast.core import __version__
+from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least
 
-__all__ = ["main", "build_parser", "module_functions"]
+__all__ = ["HELP", "add_arguments", "module_functions", "run"]
 
-EXECUTOR_HELP = """\
+HELP = """\
 Run an executor whose functions come from a Python module: every public function defined in the
 module (or the mapping COLONIES_FUNCTIONS = {"name": callable} if the module has one), limited by
 --function. By default a new executor is registered and approved with COLONIES_COLONY_PRVKEY
@@ -34,7 +28,6 @@ COLONIES_PRVKEY instead. A function that declares a `ctx` parameter receives a P
 (ctx.process, ctx.log("text")). SIGINT/SIGTERM stop it gracefully: in-flight processes get --grace
 seconds, then are failed; a second signal fails them at once. An executor this command registered
 is removed from the colony when it stops (--keep-registered leaves it)."""
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 def module_functions(module: ModuleType, names: list[str] | None = None) -> dict[str, Callable[..., Any]]:
@@ -66,19 +59,6 @@ def module_functions(module: ModuleType, names: list[str] | None = None) -> dict
     return functions
 
 
-def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], Any]:
-    """An argparse type: a number of ``kind`` that is at least ``minimum``."""
-    def parse(text: str) -> Any:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, not {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum:g}, not {text}")
-        return value
-    return parse
-
-
 def _resource(kind: str) -> Callable[[str], str]:
     """An argparse type: an ``available_cpu``/``available_memory`` value the server reads right."""
     def parse(text: str) -> str:
@@ -95,7 +75,8 @@ def _resource(kind: str) -> Callable[[str], str]:
     return parse
 
 
-def _executor_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of ``executor``."""
     parser.add_argument("--module", required=True, help="importable module path, e.g. mypkg.tasks")
     parser.add_argument("--function", action="append", metavar="NAME", help="expose only this function (repeatable)")
     parser.add_argument("--type", dest="executortype", help="executor type (required unless --existing)")
@@ -105,42 +86,27 @@ def _executor_arguments(parser: argparse.ArgumentParser) -> None:
                         help="use COLONIES_EXECUTOR_NAME/COLONIES_PRVKEY, do not register")
     parser.add_argument("--keep-registered", action="store_true",
                         help="do not remove the executor this command registered when it stops")
-    parser.add_argument("--workers", type=_at_least(1, int), default=1, help="concurrent worker threads (default 1)")
-    parser.add_argument("--poll-timeout", type=_at_least(1, int), default=2,
+    parser.add_argument("--workers", type=at_least(1, int), default=1, help="concurrent worker threads (default 1)")
+    parser.add_argument("--poll-timeout", type=at_least(1, int), default=2,
                         help="seconds each assign long-polls (default 2)")
-    parser.add_argument("--grace", type=_at_least(0, float), default=10.0,
+    parser.add_argument("--grace", type=at_least(0, float), default=10.0,
                         help="seconds in-flight processes get at shutdown (default 10)")
     parser.add_argument("--cpu-bound", action="append", metavar="NAME", default=[],
                         help="run this function in a process pool (repeatable; module-level functions only)")
-    parser.add_argument("--process-pool", type=_at_least(0, int), default=0,
+    parser.add_argument("--process-pool", type=at_least(0, int), default=0,
                         help="processes of the pool for --cpu-bound functions (default: CPUs)")
     parser.add_argument("--available-cpu", metavar="CPU", type=_resource("cpu"),
                         help="take only processes asking for at most this much CPU, in millicores, e.g. 4000m")
     parser.add_argument("--available-memory", metavar="MEM", type=_resource("memory"),
                         help="take only processes asking for at most this much memory, e.g. 8Gi")
-    parser.add_argument("--max-processes", type=_at_least(1, int), help="stop after taking this many processes")
-    parser.add_argument("--max-seconds", type=_at_least(0, float), help="stop after this many seconds")
+    parser.add_argument("--max-processes", type=at_least(1, int), help="stop after taking this many processes")
+    parser.add_argument("--max-seconds", type=at_least(0, float), help="stop after this many seconds")
     parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO",
                         help="logging level (default INFO)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The command line: ``--version`` and the ``executor`` subcommand."""
-    parser = argparse.ArgumentParser(
-        prog="pycolonies-fast", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="{executor}")
-    executor = commands.add_parser(
-        "executor", help="run an executor from a Python module", description=EXECUTOR_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _executor_arguments(executor)
-    return parser
-
-
-def run_executor(args: argparse.Namespace) -> int:
-    """The ``executor`` subcommand."""
+def run(args: argparse.Namespace) -> int:
+    """Run the ``executor`` subcommand; returns the exit status."""
     from pycolonies_fast.client import colonies_client
     from pycolonies_fast.errors import ColoniesConnectionError
     from pycolonies_fast.executor import Executor
@@ -221,9 +187,3 @@ def _check_key(variable: str, key: str) -> None:
         Crypto().id(key)
     except ValueError as exc:
         raise SystemExit(f"{variable}: {exc}") from None
-
-
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of ``pycolonies-fast``; returns the exit status."""
-    args = build_parser().parse_args(argv)
-    return run_executor(args)

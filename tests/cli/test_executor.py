@@ -1,4 +1,4 @@
-"""Offline tests of the ``pycolonies-fast`` command (cli.py): function discovery and the help."""
+"""Offline tests of the ``pycolonies-fast`` command (cli/executor.py): function discovery and the help."""
 
 from __future__ import annotations
 
