@@ -10,11 +10,17 @@ names (``crypto``, ``model``, ``cfs``) see ``pycolonies_fast.compat.install()``.
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.core import __version__
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ColoniesConnectionError, ColoniesError
+
+# A library logs and leaves output to the application: without this, Python's last-resort
+# handler would print our WARNINGs to stderr when the application configured no logging.
+# Every module logs under "pycolonies_fast.*" (docs/logging.md lists the loggers).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 if TYPE_CHECKING:
     from pycolonies_fast.aio import AsyncColonies as AsyncColonies  # lazy, and not in __all__ (optional aiohttp)

@@ -13,10 +13,11 @@ class AsyncColonies(ApiAreas, AsyncWebsocketMixin, AsyncClientBase):
     """Asyncio client of a Colonies server: ``AsyncColonies(host, port, tls=False, native_crypto=False)``.
 
     The methods of ``Colonies`` with the same signatures, as coroutines (``await client.assign(...)``),
-    plus ``subscribe_channel_iter``; all but ``subscribe_processes`` (blocking client only).
+    plus ``subscribe_channel_iter``.
     Use it inside one event loop, ideally as ``async with``. Needs aiohttp: ``pip install pycolonies-fast[async]``.
 
     Made of: the RPC methods of ``ApiAreas`` (api/, shared with ``Colonies``), the websocket
-    methods ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter`` (aio/websocket.py),
+    methods ``wait``, ``subscribe_channel``, ``subscribe_channel_iter`` and ``subscribe_processes``
+    (aio/websocket.py),
     and the asyncio I/O of ``AsyncClientBase`` (aio/base.py).
     """

@@ -1,4 +1,5 @@
-"""The asyncio client's websocket methods: ``wait``, ``subscribe_channel`` and ``subscribe_channel_iter``.
+"""The asyncio client's websocket methods: ``wait``, ``subscribe_channel``, ``subscribe_channel_iter`` and
+``subscribe_processes``.
 
 Same protocol, messages and frame decoding as the blocking versions (core/pubsub.py); the socket is
 aiohttp's, on the client's session. A connection goes to the endpoint in use, or the next one
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import logging
 import math
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterable
@@ -39,11 +41,15 @@ from pycolonies_fast.models import Process
 
 __all__ = ["AsyncWebsocketMixin"]
 
+#: As client/pubsub.py's logger: DEBUG for each websocket opened and subscription sent, WARNING
+#: for an endpoint that refused the websocket when another is tried next.
+log = logging.getLogger(__name__)
+
 _CLOSED = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)
 
 
 class AsyncWebsocketMixin(AsyncClientBase):
-    """Wait for a process to finish; stream a process channel."""
+    """Wait for a process to finish; stream a process channel; follow processes entering a state."""
 
     async def wait(self, process: Process, timeout: int, prvkey: str) -> Process:
         """Wait until ``process`` is SUCCESS, FAILED or CANCELLED and return it fresh from the server.
@@ -95,6 +101,30 @@ class AsyncWebsocketMixin(AsyncClientBase):
                     break
         return collected if callback is None else None
 
+    async def subscribe_processes(
+        self,
+        colonyname: str,
+        executortype: str,
+        state: int,
+        prvkey: str,
+        timeout: float = 30,
+        callback: Callable[[Process], Any] | None = None,
+    ) -> list[Process] | None:
+        """As the blocking ``subscribe_processes`` (the same steps, core.pubsub.processes_steps);
+        ``callback`` may also be a coroutine function (return False to stop early)."""
+        msg, patience = protocol.processes_subscription(colonyname, executortype, state, timeout)
+        deadline = time.monotonic() + patience
+        async with self._subscription([msg], prvkey) as ws:
+
+            async def perform(op: Do) -> Any:
+                if op.name == "frame":
+                    message = await _next_message(ws, deadline)
+                    return None if message is None or message.type in _CLOSED else message.data
+                verdict = callback(*op.args) if callback is not None else None
+                return await verdict if inspect.isawaitable(verdict) else verdict
+
+            return await arun_steps(protocol.processes_steps(callback is not None), perform)
+
     async def _watch(self, process: Process, until: float, prvkey: str) -> Process | None:
         """Subscribe on one connection until ``until``; the process once it is final, else None."""
         msgs = protocol.process_subscriptions(process, max(math.ceil(until - time.monotonic()), 0))
@@ -119,6 +149,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
             try:
                 for msg in msgs:
                     await ws.send_str(build_request(msg, prvkey).decode())
+                    log.debug("%s sent over the websocket", msg.get("msgtype"))
             except (aiohttp.ClientError, OSError) as exc:
                 raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
             yield ws
@@ -139,12 +170,17 @@ class AsyncWebsocketMixin(AsyncClientBase):
                 error = exc
                 continue
             url = str(api.with_path("/pubsub")).replace("http", "ws", 1)
+            if error is not None:
+                log.warning("websocket failed (%s); trying %s", error, url)
             try:
                 connecting = _connect(transport.ws_session(), url, transport.ssl, transport.proxies[index],
                                       self.max_reply_size)
-                return await asyncio.wait_for(connecting, self.connect_timeout)
+                ws = await asyncio.wait_for(connecting, self.connect_timeout)
             except (asyncio.TimeoutError, aiohttp.ClientError, OSError) as exc:
                 error = _connect_failure(url, exc)
+            else:
+                log.debug("websocket opened to %s", url)
+                return ws
         assert error is not None
         raise error
 
@@ -168,17 +204,27 @@ async def _await_push(ws: aiohttp.ClientWebSocketResponse[bool], seconds: float)
     return message.type not in _CLOSED
 
 
-async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -> str | bytes:
-    """The next data frame, or a typed error on timeout or a closed connection."""
+async def _next_message(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -> Any:
+    """The next message (data, or the connection's close; its class differs between aiohttp versions),
+    or None once ``deadline`` (monotonic) has passed; a broken connection or a message over the size
+    limit raises a typed error."""
     try:
         message = await asyncio.wait_for(ws.receive(), max(deadline - time.monotonic(), 0.001))
-    except asyncio.TimeoutError as exc:
-        raise RequestTimeoutError("Channel subscription timed out waiting for the server") from exc
+    except asyncio.TimeoutError:
+        return None
     if message.type == aiohttp.WSMsgType.ERROR:
         cause = ws.exception() or message.data
         if isinstance(cause, aiohttp.WebSocketError) and cause.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
             raise ReplyTooLargeError(f"a websocket message is larger than the client's limit (max_reply_size): {cause}")
-        raise websocket_lost_error(f"Channel subscription failed: {cause}", cause)
+        raise websocket_lost_error(f"Websocket subscription failed: {cause}", cause)
+    return message
+
+
+async def _receive(ws: aiohttp.ClientWebSocketResponse[bool], deadline: float) -> str | bytes:
+    """The next data frame, or a typed error on timeout or a closed connection."""
+    message = await _next_message(ws, deadline)
+    if message is None:
+        raise RequestTimeoutError("Channel subscription timed out waiting for the server")
     if message.type in _CLOSED:
         raise WebsocketClosedError("Channel subscription connection closed by the server")
     return message.data

@@ -14,6 +14,7 @@ from pycolonies_fast.api.channels import ChannelsMixin
 from pycolonies_fast.api.colonies import ColoniesMixin
 from pycolonies_fast.api.crons import CronsMixin
 from pycolonies_fast.api.executors import ExecutorsMixin
+from pycolonies_fast.api.file_records import FileRecordsMixin
 from pycolonies_fast.api.files import FilesMixin
 from pycolonies_fast.api.functions import FunctionsMixin
 from pycolonies_fast.api.generators import GeneratorsMixin
@@ -44,6 +45,7 @@ class ApiAreas(
     UsersMixin,
     BlueprintsMixin,
     FilesMixin,
+    FileRecordsMixin,
     ChannelsMixin,
     LocationsMixin,
     KeysMixin,
@@ -51,5 +53,5 @@ class ApiAreas(
     UpstreamPrivateMixin,
 ):
     """The RPC methods of both clients: colonies, executors, processes, workflows, functions,
-    attributes, logs, snapshots, crons, generators, users, blueprints, files, channels (read and
-    append), locations, keys and server; and upstream's private helpers."""
+    attributes, logs, snapshots, crons, generators, users, blueprints, files (and their records alone),
+    channels (read and append), locations, keys and server; and upstream's private helpers."""

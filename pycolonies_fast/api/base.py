@@ -81,7 +81,7 @@ class ClientCore:
         self._pool_size = pool_size
         #: The largest HTTP reply body or websocket message taken from a server (``ReplyTooLargeError``).
         self.max_reply_size = max_reply_size
-        self._failover = Failover(len(self.endpoints), retries)
+        self._failover = Failover(len(self.endpoints), retries, endpoints=self.endpoints)
         self._open()
 
     def _open(self) -> None:

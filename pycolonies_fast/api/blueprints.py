@@ -37,8 +37,19 @@ class BlueprintsMixin(ClientCore):
     @rpc
     def get_blueprint_definitions(self, colony_name: str, prvkey: str) -> Steps[list[BlueprintDefinitionDict]]:
         """All blueprint definitions of a colony (never None)."""
-        msg = {"msgtype": "getblueprintdefinitionsmsg", "colonyname": colony_name}
-        return (yield Call(msg, prvkey, idempotent=True))
+        return (yield _definitions_call(colony_name, prvkey))
+
+    @rpc
+    def get_blueprint_definition_by_kind(
+        self, colony_name: str, kind: str, prvkey: str
+    ) -> Steps[BlueprintDefinitionDict | None]:
+        """The definition whose ``spec.names.kind`` is ``kind``, or None (not in upstream; the Go
+        client's ``GetBlueprintDefinitionByKind``, which also reads all definitions: the server has
+        no lookup by kind)."""
+        for definition in (yield _definitions_call(colony_name, prvkey)) or []:
+            if ((definition.get("spec") or {}).get("names") or {}).get("kind") == kind:
+                return definition
+        return None
 
     @rpc
     def remove_blueprint_definition(self, colony_name: str, name: str, prvkey: str) -> Steps[EmptyDict]:
@@ -112,3 +123,8 @@ class BlueprintsMixin(ClientCore):
         if limit is not None:
             msg["limit"] = limit
         return (yield Call(msg, prvkey, idempotent=True))
+
+
+def _definitions_call(colony_name: str, prvkey: str) -> Call:
+    """``getblueprintdefinitionsmsg``: every definition of a colony."""
+    return Call({"msgtype": "getblueprintdefinitionsmsg", "colonyname": colony_name}, prvkey, idempotent=True)

@@ -18,18 +18,32 @@ class CronsMixin(ClientCore):
 
     @rpc
     def add_cron(
-        self, cronname: str, cronexpr: str, wait: bool, workflow: Workflow, colonyname: str, prvkey: str
+        self,
+        cronname: str,
+        cronexpr: str,
+        wait: bool,
+        workflow: Workflow,
+        colonyname: str,
+        prvkey: str,
+        *,
+        interval: int | None = None,
     ) -> Steps[CronDict]:
         """Schedule ``workflow`` with a 6-field cron expression (seconds first, e.g. ``0/5 * * * * *``).
+
+        ``interval`` (new keyword, as the Go client's ``Cron.Interval``): run every ``interval``
+        seconds instead (a whole number ≥ 1); the server then ignores ``cronexpr``. Anything else
+        raises ValueError before any I/O.
 
         Fixed: upstream misspelled the field as ``waitforprevprocessgrap``, so ``wait`` was ignored;
         this sends ``waitforprevprocessgraph``, as a bool (the server refuses 0/1, which upstream's
         ignored field let through). The workflow travels as a JSON string.
         """
+        if interval is not None and (type(interval) is not int or interval < 1):
+            raise ValueError(f"interval must be a whole number of seconds >= 1, not {interval!r}")
         cron = {
             "name": cronname,
             "colonyname": colonyname,
-            "interval": -1,
+            "interval": -1 if interval is None else interval,
             "waitforprevprocessgraph": bool(wait),
             "cronexpression": cronexpr,
             "workflowspec": json.dumps(workflow.model_dump(by_alias=True)),

@@ -7,6 +7,7 @@ to the files area; the helpers here work alike in both clients: the pure ones re
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -14,6 +15,8 @@ from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.colonyfs import storage
 
 __all__ = ["UpstreamPrivateMixin"]
+
+log = logging.getLogger(__name__)
 
 
 class UpstreamPrivateMixin(ClientCore):
@@ -33,11 +36,12 @@ class UpstreamPrivateMixin(ClientCore):
         return storage.sha256_bytes(file_data)
 
     def _Colonies__get_file_size(self, file_path: str) -> int | None:
-        """The file's size; as upstream, an unreadable path prints the error and gives None."""
+        """The file's size; as upstream, an unreadable path gives None. Upstream printed the error to
+        stdout; here it is a WARNING on this module's logger (a library leaves stdout to the program)."""
         try:
             return os.path.getsize(file_path)
         except OSError as exc:
-            print(f"Error getting file size: {exc}")
+            log.warning("Error getting file size: %s", exc)
             return None
 
     def _Colonies__check_bucket(self, s3_client: Any, bucket_name: str) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import math
 import socket
 import ssl
@@ -52,6 +53,10 @@ from pycolonies_fast.errors.websocket import (
 from pycolonies_fast.models import Process
 
 __all__ = ["frames", "subscribe_channel", "subscription", "wait_for_process"]
+
+#: DEBUG: each websocket opened and each subscription sent on it (its msgtype, never the key);
+#: WARNING: an endpoint that refused the websocket when another is tried next.
+log = logging.getLogger(__name__)
 
 
 def _ws_url(client: Any, host: str | None = None, port: int | None = None) -> str:
@@ -166,6 +171,7 @@ def subscription(
         try:
             for msg in msgs:
                 ws.send(build_request(msg, prvkey), opcode=ABNF.OPCODE_TEXT)
+                log.debug("%s sent over the websocket", msg.get("msgtype"))
         except (websocket.WebSocketException, OSError) as exc:
             raise websocket_lost_error(f"Websocket lost while subscribing: {exc}", exc) from exc
         yield ws
@@ -223,14 +229,19 @@ def _connect(client: Any) -> websocket.WebSocket:
     error: Exception | None = None
     for step in range(len(endpoints)):
         url = _ws_url(client, *endpoints[(first + step) % len(endpoints)])
+        if error is not None:
+            log.warning("websocket failed (%s); trying %s", error, url)
         try:
-            return websocket.create_connection(
+            ws = websocket.create_connection(
                 url, timeout=connect_timeout, sslopt=_sslopt(client) if client.tls else None,
                 class_=_websocket_class(getattr(client, "max_reply_size", DEFAULT_MAX_REPLY_SIZE)),
             )
         except (websocket.WebSocketException, OSError) as exc:
             error = websocket_connect_error(url, exc)
             error.__cause__ = exc
+        else:
+            log.debug("websocket opened to %s", url)
+            return ws
     assert error is not None
     raise error
 

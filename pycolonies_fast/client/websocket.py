@@ -11,7 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from pycolonies_fast.client.base import ClientBase
-from pycolonies_fast.core.pubsub import processes_subscription, pushed_process
+from pycolonies_fast.core.pubsub import processes_steps, processes_subscription
+from pycolonies_fast.core.steps import Do, run_steps
 from pycolonies_fast.models import Process
 
 __all__ = ["WebsocketMixin"]
@@ -65,14 +66,12 @@ class WebsocketMixin(ClientBase):
 
         msg, patience = processes_subscription(colonyname, executortype, state, timeout)
         deadline = time.monotonic() + patience
-        collected: list[Process] = []
         with subscription(self, [msg], prvkey, deadline) as ws:
-            for data in frames(ws, deadline):  # ends when the server ends the subscription
-                if not data:
-                    break
-                process = pushed_process(data)
-                if callback is None:
-                    collected.append(process)
-                elif callback(process) is False:
-                    break
-        return collected if callback is None else None
+            received = frames(ws, deadline)  # ends when the server ends the subscription, or at the deadline
+
+            def perform(op: Do) -> Any:
+                if op.name == "frame":
+                    return next(received, None)
+                return callback(*op.args) if callback is not None else None
+
+            return run_steps(processes_steps(callback is not None), perform)

@@ -9,29 +9,51 @@ retried on the next endpoint only for idempotent calls: other calls never run tw
 are raised as they are. A success makes its endpoint the current one.
 
 ``post_elsewhere`` is this policy as steps (core/steps.py): both clients drive it with their own
-transports and sleeps.
+transports and sleeps. It logs on ``pycolonies_fast.core.failover``: a move to another endpoint
+and a new round after a backoff at WARNING, a request that then got through at INFO.
 """
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from typing import Any
 
+from pycolonies_fast.core.connection import bracketed
 from pycolonies_fast.core.steps import Do, Sleep, Steps
 from pycolonies_fast.errors import ConnectError, RequestTimeoutError, TransportError
 
-__all__ = ["Attempts", "Failover", "post_elsewhere"]
+__all__ = ["Attempts", "Failover", "endpoint_label", "post_elsewhere"]
+
+log = logging.getLogger(__name__)
+
+
+def endpoint_label(host: str, port: int | str) -> str:
+    """``host:port`` as logs name an endpoint (an IPv6 host in brackets)."""
+    return f"{bracketed(host)}:{port}"
 
 
 class Failover:
-    """The endpoints' shared state: which one is current; the retry limits."""
+    """The endpoints' shared state: which one is current; the retry limits.
 
-    def __init__(self, count: int, retries: int = 2, backoff: float = 0.1) -> None:
+    ``endpoints`` (``(host, port)`` pairs) only name the endpoints in logs; without them an
+    endpoint is named by its number.
+    """
+
+    def __init__(
+        self, count: int, retries: int = 2, backoff: float = 0.1, *, endpoints: Sequence[tuple[str, int]] = ()
+    ) -> None:
         if count < 1:
             raise ValueError("at least one endpoint is needed")
         self.count = count
         self.retries = retries
         self.backoff = backoff
         self.current = 0
+        self._labels = [endpoint_label(host, port) for host, port in endpoints]
+
+    def label(self, endpoint: int) -> str:
+        """How logs name endpoint number ``endpoint``: ``host:port``, else ``endpoint #n``."""
+        return self._labels[endpoint] if endpoint < len(self._labels) else f"endpoint #{endpoint}"
 
     def attempts(self, idempotent: bool, failed_at: int) -> Attempts:
         """The plan for one request whose first attempt failed at endpoint ``failed_at``.
@@ -87,15 +109,30 @@ def post_elsewhere(
     first reply, or raises the last error.
     """
     attempts = failover.attempts(idempotent, failed_at)
+    failed = failed_at
     while True:
         delay = attempts.retry_delay(error)
         if delay is None:
             raise error
+        _log_retry(failover, failed, attempts.endpoint, delay, error)
         yield Sleep(delay)
         try:
             result = yield Do("_post_to", attempts.endpoint, body, read_timeout, idempotent)
         except TransportError as exc:
-            error = exc
+            error, failed = exc, attempts.endpoint
             continue
         attempts.succeeded()
+        log.info("request got through at %s after a failure at %s", failover.label(attempts.endpoint),
+                 failover.label(failed_at))
         return result
+
+
+def _log_retry(failover: Failover, failed: int, endpoint: int, delay: float, error: Exception) -> None:
+    """WARNING: where the request failed, why, and where and when it is tried next (no request data)."""
+    reason = f"{type(error).__name__}: {error}"
+    if delay:
+        log.warning("request failed at %s (%s); every endpoint failed this round: retrying at %s in %.2f s",
+                    failover.label(failed), reason, failover.label(endpoint), delay)
+    else:
+        log.warning("request failed at %s (%s); failing over to %s", failover.label(failed), reason,
+                    failover.label(endpoint))

@@ -28,6 +28,7 @@ __all__ = [
     "channel_subscription",
     "channel_timeouts",
     "process_subscriptions",
+    "processes_steps",
     "processes_subscription",
     "pushed_process",
     "wait_timeout_message",
@@ -165,3 +166,24 @@ def pushed_process(frame: bytes | str) -> Process:
         message = payload.get("message") if isinstance(payload, dict) else None
         raise ColoniesError(message or "Process subscription error")
     return Process(**payload)
+
+
+def processes_steps(with_callback: bool) -> Generator[Do, Any, list[Process] | None]:
+    """The steps of ``subscribe_processes``, for both clients.
+
+    Yields ``Do("frame")``: sent the next frame, or None once the subscription ended (the server
+    closed it, or its deadline passed). With a callback, yields ``Do("deliver", process)`` for each
+    process and is sent the callback's verdict: ``False`` stops. Returns the processes when there
+    is no callback, else None. An error frame raises ColoniesError (``pushed_process``).
+    """
+    collected: list[Process] = []
+    while True:
+        frame = yield Do("frame")
+        if not frame:
+            break
+        process = pushed_process(frame)
+        if not with_callback:
+            collected.append(process)
+        elif (yield Do("deliver", process)) is False:
+            break
+    return None if with_callback else collected

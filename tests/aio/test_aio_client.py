@@ -29,7 +29,7 @@ def test_same_signature_as_coroutine(name):
     assert params(method, skip_self=True) == METHODS[name]
 
 
-SYNC_ONLY = {"from_endpoints", "subscribe_processes"}  # a classmethod; a blocking websocket method
+SYNC_ONLY = {"from_endpoints"}  # a classmethod
 
 
 def test_every_method_of_colonies_is_a_coroutine_with_the_same_signature():

@@ -148,3 +148,63 @@ def test_subscribe_channel_errors(run, aclient, executor):
                 await c.subscribe_channel("0" * 64, "chat", executor.prvkey, timeout=2)
 
     run(scenario())
+
+
+# ---- subscribe_processes (the same steps as the blocking client's: core.pubsub.processes_steps) -------------------
+
+
+def test_subscribe_processes_with_an_async_callback_stops_when_it_says_so(run, aclient, executor):
+    async def scenario():
+        seen = []
+
+        async def on_process(process):
+            seen.append(process)
+            return False  # one is enough
+
+        async with aclient() as c:
+            async def submit_soon():
+                await asyncio.sleep(0.5)
+                await c.submit_func_spec(func_spec("pushed", [], executor.colony, executor.type), executor.prvkey)
+
+            submitter = asyncio.create_task(submit_soon())
+            started = time.monotonic()
+            result = await c.subscribe_processes(executor.colony, executor.type, 0, executor.prvkey, timeout=20,
+                                                 callback=on_process)
+            await submitter
+        assert result is None and time.monotonic() - started < 10
+        assert [p.spec.funcname for p in seen] == ["pushed"] and seen[0].state == 0
+
+    run(scenario())
+
+
+def test_subscribe_processes_collects_until_timeout_and_takes_a_plain_callback(run, aclient, executor):
+    async def scenario():
+        async with aclient() as c:
+            async def submit_later(funcname):
+                await asyncio.sleep(0.5)
+                await c.submit_func_spec(func_spec(funcname, [], executor.colony, executor.type), executor.prvkey)
+
+            submitter = asyncio.create_task(submit_later("late"))
+            started = time.monotonic()
+            processes = await c.subscribe_processes(executor.colony, executor.type, 0, executor.prvkey, timeout=2)
+            await submitter
+            assert 1.5 < time.monotonic() - started < 10
+            assert [p.spec.funcname for p in processes] == ["late"]
+
+            seen = []
+            submitter = asyncio.create_task(submit_later("plain"))
+            result = await c.subscribe_processes(executor.colony, executor.type, 0, executor.prvkey, timeout=2,
+                                                 callback=seen.append)  # returns None: keeps going to the timeout
+            await submitter
+            assert result is None and [p.spec.funcname for p in seen] == ["plain"]
+
+    run(scenario())
+
+
+def test_subscribe_processes_needs_an_executor(run, aclient, colony):
+    async def scenario():
+        async with aclient() as c:
+            with pytest.raises(ColoniesError, match="not found"):
+                await c.subscribe_processes(colony.name, "any", 0, colony.prvkey, timeout=2)
+
+    run(scenario())

@@ -81,3 +81,17 @@ def test_blueprint_of_unknown_kind(client, own_colony):
         client.add_blueprint({"kind": "Nope", "metadata": {"name": "x", "colonyname": own_colony.name}, "spec": {}},
                              own_colony.prvkey)
     assert info.value.status == 400
+
+
+def test_get_blueprint_definition_by_kind(client, own_colony):
+    assert client.get_blueprint_definition_by_kind(own_colony.name, "Widget", own_colony.prvkey) is None
+    added = client.add_blueprint_definition(definition(own_colony.name), own_colony.prvkey)
+    other = definition(own_colony.name)
+    other["metadata"]["name"] = "gadgets.example.com"
+    other["spec"]["names"] = {"kind": "Gadget", "listKind": "GadgetList", "singular": "gadget", "plural": "gadgets"}
+    client.add_blueprint_definition(other, own_colony.prvkey)
+    found = client.get_blueprint_definition_by_kind(own_colony.name, "Widget", own_colony.prvkey)
+    assert found["blueprintdefinitionid"] == added["blueprintdefinitionid"]
+    assert client.get_blueprint_definition_by_kind(own_colony.name, "Gadget", own_colony.prvkey)["metadata"][
+        "name"] == "gadgets.example.com"
+    assert client.get_blueprint_definition_by_kind(own_colony.name, "widget", own_colony.prvkey) is None  # exact

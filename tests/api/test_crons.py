@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from pycolonies_fast.client import Colonies
+from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.errors import ServerError
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
@@ -73,3 +75,30 @@ def test_bad_cron_expression(client, executor):
 def test_unknown_cron(client, executor):
     with pytest.raises(ServerError):
         client.get_cron("0" * 64, executor.prvkey)
+
+
+# ---- interval crons (new keyword, as the Go client's Cron.Interval) ---------------------------------------------
+
+
+def test_an_interval_cron_runs_its_workflow_every_interval(client, executor):
+    cron = client.add_cron(unique("cron"), "", False, workflow(executor), executor.colony, executor.prvkey,
+                           interval=1)
+    assert cron["interval"] == 1
+    assert client.get_cron(cron["cronid"], executor.prvkey)["interval"] == 1
+    try:
+        process = eventually(lambda: _try_assign(client, executor), timeout=15)
+        assert process is not None and process.spec.funcname == "tick"  # submitted by the server, not by us
+    finally:
+        client.del_cron(cron["cronid"], executor.prvkey)
+
+
+def test_without_interval_the_cron_expression_decides(client, executor):
+    cron = client.add_cron(unique("cron"), "0 0 * * * *", False, workflow(executor), executor.colony, executor.prvkey)
+    assert cron["interval"] == -1
+
+
+@pytest.mark.parametrize("interval", [0, -1, 1.5, True, "5"])
+def test_a_bad_interval_is_refused_before_any_io(interval):
+    client = Colonies("127.0.0.1", 1, retries=0)  # nothing listens there: any I/O would fail otherwise
+    with pytest.raises(ValueError, match="interval must be a whole number of seconds >= 1"):
+        client.add_cron("c", "", False, Workflow(colonyname="c"), "c", Crypto().prvkey(), interval=interval)
