@@ -5,6 +5,9 @@ AWS_S3_ENDPOINT may carry a scheme; unset AWS_S3_TLS/SKIPVERIFY mean false; down
 alone works (the record's name is used); downloads are checksum-verified and written atomically;
 deleting by name removes the S3 objects of every version (the server drops all of their records);
 `sync` is pure Python (no native library).
+
+New keyword-only options: `progress` on the transfers and `sync` (colonyfs/progress.py), and
+`summary` on `sync` (a ``SyncSummary`` it fills in).
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from typing import TYPE_CHECKING, TypeVar
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.colonyfs import storage
 from pycolonies_fast.colonyfs.names import is_plain_name
-from pycolonies_fast.colonyfs.sync import sync_steps
+from pycolonies_fast.colonyfs.progress import Progress
+from pycolonies_fast.colonyfs.sync import SyncSummary, sync_steps
 from pycolonies_fast.colonyfs.transfers import (
     delete_objects,
     get_file_call,
@@ -85,10 +89,20 @@ class FilesMixin(ClientCore):
 
     @rpc
     def upload_file(
-        self, colonyname: str, prvkey: str, filepath: str | None = None, label: str | None = None
+        self,
+        colonyname: str,
+        prvkey: str,
+        filepath: str | None = None,
+        label: str | None = None,
+        *,
+        progress: Progress | None = None,
     ) -> Steps[FileDict]:
-        """Upload a local file to S3 and register it under `label`; returns the stored File dict."""
-        return (yield from upload_file(colonyname, prvkey, _required(filepath, "filepath"), label))
+        """Upload a local file to S3 and register it under `label`; returns the stored File dict.
+
+        `progress(done, total, file)` follows the bytes going to S3, `file` being `filepath`; if it
+        raises, the upload stops with ``ProgressCallbackError`` and no record is added.
+        """
+        return (yield from upload_file(colonyname, prvkey, _required(filepath, "filepath"), label, progress))
 
     @rpc
     def upload_data(
@@ -98,19 +112,22 @@ class FilesMixin(ClientCore):
         filename: str | None = None,
         data: BytesLike | str | None = None,
         label: str | None = None,
+        *,
+        progress: Progress | None = None,
     ) -> Steps[FileDict]:
         """Upload bytes (a str is UTF-8 encoded) as file `basename(filename)` under `label`.
 
         Without `data`, the local file at path `filename` is uploaded, as upstream did.
+        `progress` as for ``upload_file``, with `file` the name (or the path when there is no `data`).
         """
         if data is None:
-            return (yield from upload_file(colonyname, prvkey, _required(filename, "filename"), label))
+            return (yield from upload_file(colonyname, prvkey, _required(filename, "filename"), label, progress))
         name = os.path.basename(_required(filename, "filename"))
         if not isinstance(data, (bytes, bytearray, memoryview, str)):
             raise TypeError(f"'data' must be bytes, bytearray, memoryview or str, not {type(data).__name__}")
         payload = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         checksum = storage.sha256_bytes(payload)
-        return (yield from upload(colonyname, prvkey, label, name, len(payload), checksum, payload))
+        return (yield from upload(colonyname, prvkey, label, name, len(payload), checksum, payload, progress))
 
     @rpc
     def download_file(
@@ -124,6 +141,7 @@ class FilesMixin(ClientCore):
         latest: bool = True,
         *,
         allow_unverified: bool = False,
+        progress: Progress | None = None,
     ) -> Steps[str]:
         """Download a file into folder `dst` (created if needed); returns the local path.
 
@@ -131,7 +149,9 @@ class FilesMixin(ClientCore):
         a name that is not a bare file name (`..`, `a/b`, `C:x`, `CON`) raises ValueError, as nothing
         may be written outside `dst`. Bytes are verified against the recorded SHA-256 and written
         atomically; a record without one raises ``UntrustedRecordError`` unless `allow_unverified`,
-        and so does a record stored at an S3 endpoint the settings do not trust.
+        and so does a record stored at an S3 endpoint the settings do not trust. `progress(done,
+        total, file)` follows the bytes, `file` being the local path; if it raises, the download
+        stops with ``ProgressCallbackError`` and nothing is written.
         """
         _check_one_of(fileid, filename, "filename")
         folder = os.path.abspath(_required(dst, "dst"))
@@ -140,7 +160,8 @@ class FilesMixin(ClientCore):
         if not is_plain_name(name):
             raise ValueError(f"file name {name!r} is not a bare file name: it cannot be saved in {folder}")
         os.makedirs(folder, exist_ok=True)
-        return (yield Blocking(storage.download_to_file, record, os.path.join(folder, name), allow_unverified))
+        path = os.path.join(folder, name)
+        return (yield Blocking(storage.download_to_file, record, path, allow_unverified, progress))
 
     @rpc
     def download_data(
@@ -153,11 +174,13 @@ class FilesMixin(ClientCore):
         latest: bool = True,
         *,
         allow_unverified: bool = False,
+        progress: Progress | None = None,
     ) -> Steps[bytes]:
-        """Download a file's bytes, verified against the recorded SHA-256 (see ``download_file``)."""
+        """Download a file's bytes, verified against the recorded SHA-256 (see ``download_file``);
+        `progress` as there, with `file` the record's name."""
         _check_one_of(fileid, filename, "filename")
         record = yield from one_file(colonyname, prvkey, label, fileid, filename, latest)
-        return (yield Blocking(storage.download_bytes, record, allow_unverified))
+        return (yield Blocking(storage.download_bytes, record, allow_unverified, progress))
 
     @rpc
     def delete_file(
@@ -187,7 +210,16 @@ class FilesMixin(ClientCore):
 
     @rpc
     def sync(
-        self, dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str, *, allow_unverified: bool = False
+        self,
+        dir: str,
+        label: str,
+        keeplocal: bool,
+        colonyname: str,
+        prvkey: str,
+        *,
+        allow_unverified: bool = False,
+        progress: Progress | None = None,
+        summary: SyncSummary | None = None,
     ) -> Steps[None]:
         """Two-way sync of folder `dir` with ColonyFS label `label` (recursively), in pure Python.
 
@@ -199,7 +231,10 @@ class FilesMixin(ClientCore):
         `../x`, a label with a `..` part, a Windows name such as `C:x` or `CON`, a folder reached
         through a symlink) are skipped with a warning on the `pycolonies_fast.files` logger, as are
         records stored at an S3 endpoint the settings do not trust, and records without a SHA-256
-        checksum unless `allow_unverified`. Returns None; errors propagate (no "failed to sync"
-        wrapping).
+        checksum unless `allow_unverified`. Returns None, as upstream; errors propagate (no "failed
+        to sync" wrapping). `progress(done, total, file)` follows each upload and download, `file`
+        being the local path; a callback that raises ends the sync with ``ProgressCallbackError``.
+        `summary`, a ``SyncSummary`` (colonyfs/sync.py), gets what was uploaded, downloaded, left
+        unchanged and skipped, as it happens: after an error it holds what was done.
         """
-        return (yield from sync_steps(dir, label, keeplocal, colonyname, prvkey, allow_unverified))
+        return (yield from sync_steps(dir, label, keeplocal, colonyname, prvkey, allow_unverified, progress, summary))

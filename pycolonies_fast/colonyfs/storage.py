@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from pycolonies_fast.colonyfs.progress import Progress, TransferProgress, expected_size
 from pycolonies_fast.errors import ColoniesError
 
 __all__ = [
@@ -286,42 +287,63 @@ def _create_part_file(folder: str, name: str) -> tuple[int, str]:
             continue
 
 
-def download_to_file(record: dict[str, Any], path: str, allow_unverified: bool = False) -> str:
+def download_to_file(
+    record: dict[str, Any], path: str, allow_unverified: bool = False, progress: Progress | None = None
+) -> str:
     """Download the record's object into `path` atomically: a temp file in the same folder, checksum
     verified, then os.replace; on any failure the temp file is removed and `path` is untouched.
 
     boto3's managed transfer does the download, as upstream's ``download_file``: large objects come
-    in parallel ranges, and a connection lost mid-object is retried.
+    in parallel ranges, and a connection lost mid-object is retried. Its byte counts feed
+    ``progress`` (colonyfs/progress.py), with `path` as the file; a callback that raises stops it.
     """
     check_verifiable(record, allow_unverified)
     location = location_of(record)
     client = s3_client(location)
+    tracker = None if progress is None else TransferProgress(progress, expected_size(record), path)
+    if tracker is not None:
+        tracker.start()
     folder, name = os.path.split(os.path.abspath(path))
     fd, tmp = _create_part_file(folder, name)
     try:
         with os.fdopen(fd, "wb") as out:
-            client.download_fileobj(location.bucket, record["ref"]["s3object"]["object"], out)
+            client.download_fileobj(location.bucket, record["ref"]["s3object"]["object"], out, Callback=tracker)
         actual = sha256_file(tmp)
         if not checksum_matches(record, actual):
             raise _mismatch(record, actual)
+        if tracker is not None:
+            tracker.finish(os.path.getsize(tmp))
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if tracker is not None:
+            tracker.raise_failure()  # boto3 raises the callback's failure as it is; this keeps it so if not
         raise
     return path
 
 
-def download_bytes(record: dict[str, Any], allow_unverified: bool = False) -> bytes:
-    """The record's object as bytes, checksum verified."""
+def download_bytes(record: dict[str, Any], allow_unverified: bool = False, progress: Progress | None = None) -> bytes:
+    """The record's object as bytes, checksum verified: one GET, its body read in chunks that feed
+    ``progress`` (with the record's name as the file)."""
     check_verifiable(record, allow_unverified)
     location = location_of(record)
+    tracker = None if progress is None else TransferProgress(progress, expected_size(record), str(record.get("name")))
+    if tracker is not None:
+        tracker.start()
     body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]
+    chunks = []
     try:
-        data = body.read()
+        for chunk in iter(lambda: body.read(_CHUNK), b""):
+            chunks.append(chunk)
+            if tracker is not None:
+                tracker(len(chunk))
     finally:
         body.close()
+    data = b"".join(chunks)  # one chunk is returned as it is, not copied
     actual = sha256_bytes(data)
     if not checksum_matches(record, actual):
         raise _mismatch(record, actual)
+    if tracker is not None:
+        tracker.finish(len(data))
     return data

@@ -2,25 +2,57 @@
 
 Subfolder ``dir/a/b`` maps to label ``<label>/a/b``; files are matched by name and compared by
 SHA-256. Nothing is ever deleted on either side, and nothing is written outside the folder.
+What a sync did is told in a ``SyncSummary``, filled in as it goes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import dataclass, field
 
 from pycolonies_fast.colonyfs import storage
 from pycolonies_fast.colonyfs.names import full_label, is_plain_name, label_parts, normalise_label
+from pycolonies_fast.colonyfs.progress import Progress
 from pycolonies_fast.colonyfs.transfers import get_file_labels_call, get_files_call, one_file, upload_file
 from pycolonies_fast.core.steps import Blocking, Steps
 
-__all__ = ["sync_steps"]
+__all__ = ["SyncSummary", "sync_steps"]
 
 log = logging.getLogger("pycolonies_fast.files")
 
 
+@dataclass
+class SyncSummary:
+    """What a sync did, file by file; ``sync`` fills it in as it goes, so after a sync that ended
+    with an error it still holds what was done before.
+
+    ``uploaded`` and ``downloaded`` are local paths; ``unchanged`` the local paths already alike on
+    both sides; ``skipped`` the remote files (``label/name``) that could not be saved in the folder;
+    ``deleted`` stays empty, since sync deletes nothing on either side.
+    """
+
+    uploaded: list[str] = field(default_factory=list)
+    downloaded: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        """One line of counts: ``2 uploaded, 1 downloaded, 0 deleted, 5 unchanged, 0 skipped``."""
+        return (f"{len(self.uploaded)} uploaded, {len(self.downloaded)} downloaded, {len(self.deleted)} deleted, "
+                f"{len(self.unchanged)} unchanged, {len(self.skipped)} skipped")
+
+
 def sync_steps(
-    dir: str, label: str, keeplocal: bool, colonyname: str, prvkey: str, allow_unverified: bool = False
+    dir: str,
+    label: str,
+    keeplocal: bool,
+    colonyname: str,
+    prvkey: str,
+    allow_unverified: bool = False,
+    progress: Progress | None = None,
+    summary: SyncSummary | None = None,
 ) -> Steps[None]:
     """Two-way sync of folder ``dir`` with label ``label`` (see ``Colonies.sync``).
 
@@ -28,36 +60,44 @@ def sync_steps(
     through a symlink, a file where a folder is wanted or the other way round, a record stored at
     an untrusted S3 endpoint or without a checksum, bytes that do not match their checksum) is
     skipped with a warning and the rest is synced; a last warning lists what was skipped. Server
-    and S3 failures still end the sync with their error.
+    and S3 failures still end the sync with their error. Each upload and download reports to
+    ``progress`` under its local path; ``summary`` gets every file's outcome, and the counts are
+    logged at INFO on the ``pycolonies_fast.files`` logger at the end.
     """
+    done = SyncSummary() if summary is None else summary
+    skipped_before = len(done.skipped)  # a summary passed in may hold an earlier sync's files
     root_label = normalise_label(label)
     local = yield Blocking(local_files, dir)
     remote = yield from remote_files(root_label, colonyname, prvkey)
-    skipped: list[str] = []
     for sublabel, parts, files in sublabels(local, remote):
         folder = os.path.join(dir, *parts)
         for name in files:
             local_sum = local.get(sublabel, {}).get(name)
             remote_sum, remote_label = remote.get(sublabel, {}).get(name, (None, ""))
-            if local_sum == remote_sum:
-                continue
             path = os.path.join(folder, name)
+            if local_sum == remote_sum:
+                done.unchanged.append(path)
+                continue
             if remote_sum is None or (local_sum is not None and keeplocal):
-                yield from upload_file(colonyname, prvkey, path, full_label(root_label, sublabel))
+                yield from upload_file(colonyname, prvkey, path, full_label(root_label, sublabel), progress)
+                done.uploaded.append(path)
                 continue
             problem = yield Blocking(_prepare_download, dir, parts, name)
             if problem is None:
                 record = yield from one_file(colonyname, prvkey, remote_label, None, name, True)
                 try:
-                    yield Blocking(storage.download_to_file, record, path, allow_unverified)
+                    yield Blocking(storage.download_to_file, record, path, allow_unverified, progress)
+                    done.downloaded.append(path)
                 except (OSError, ValueError, storage.ChecksumMismatchError, storage.UntrustedRecordError) as exc:
                     problem = str(exc)
             if problem is not None:
                 log.warning("sync skips %r of label %r: %s", name, remote_label, problem)
-                skipped.append(f"{remote_label}/{name}")
+                done.skipped.append(f"{remote_label}/{name}")
+    skipped = done.skipped[skipped_before:]
     if skipped:
         log.warning("sync of %s with %s skipped %d remote file(s): %s", dir, root_label, len(skipped),
                     ", ".join(skipped))
+    log.info("sync of %s with %s: %s", dir, root_label, done)
 
 
 def _prepare_download(root: str, parts: list[str], name: str) -> str | None:
