@@ -163,6 +163,7 @@ class AsyncExecutor(RunnerCore):
         finally:
             stopping.cancel()
             self._stop_requested = False
+            self.running = False
             if self._pool is not None:
                 self._pool.shutdown()
         for worker in workers:

@@ -13,9 +13,13 @@ import os
 import sys
 from collections.abc import Callable, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least
+from pycolonies_fast.cli.arguments import check_key as _check_key  # the shared check; cli/fs.py imports this name
+
+if TYPE_CHECKING:
+    from pycolonies_fast.metrics import MetricsServer
 
 __all__ = ["HELP", "add_arguments", "module_functions", "run"]
 
@@ -27,7 +31,8 @@ module (or the mapping COLONIES_FUNCTIONS = {"name": callable} if the module has
 COLONIES_PRVKEY instead. A function that declares a `ctx` parameter receives a ProcessContext
 (ctx.process, ctx.log("text")). SIGINT/SIGTERM stop it gracefully: in-flight processes get --grace
 seconds, then are failed; a second signal fails them at once. An executor this command registered
-is removed from the colony when it stops (--keep-registered leaves it)."""
+is removed from the colony when it stops (--keep-registered leaves it). --metrics-port serves
+Prometheus metrics on /metrics and a liveness answer on /healthz (needs pycolonies-fast[metrics])."""
 
 
 def module_functions(module: ModuleType, names: list[str] | None = None) -> dict[str, Callable[..., Any]]:
@@ -103,6 +108,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-seconds", type=at_least(0, float), help="stop after this many seconds")
     parser.add_argument("--log-level", type=str.upper, choices=LOG_LEVELS, default="INFO",
                         help="logging level (default INFO)")
+    parser.add_argument("--metrics-port", type=_port, metavar="PORT",
+                        help="serve Prometheus metrics on /metrics and liveness on /healthz (0: a free port)")
+    parser.add_argument("--metrics-host", default="127.0.0.1", metavar="HOST",
+                        help="address the metrics server listens on (default 127.0.0.1; 0.0.0.0: every interface)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,6 +155,8 @@ def run(args: argparse.Namespace) -> int:
             executor.function(name, cpu_bound=True)(functions[name])
     except ValueError as exc:
         raise SystemExit(f"{args.module}: {exc}") from None
+    metrics_server = None if args.metrics_port is None else _serve_metrics(executor, args.metrics_port,
+                                                                           args.metrics_host)
     try:
         try:
             executor.register()
@@ -155,6 +166,8 @@ def run(args: argparse.Namespace) -> int:
         stats = executor.run(max_processes=args.max_processes, max_seconds=args.max_seconds)
         log.info("stopped: %s", stats)
     finally:  # also when the set-up failed after the executor was added
+        if metrics_server is not None:
+            metrics_server.close()
         remover_key = None if args.existing or args.keep_registered or not executor.added else colony_prvkey
         if remover_key is not None:
             try:
@@ -163,6 +176,30 @@ def run(args: argparse.Namespace) -> int:
             except ColoniesConnectionError as exc:
                 log.warning("could not remove executor %s: %s", executor.executorname, exc)
     return 0
+
+
+def _port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    port = at_least(0, int)(text)
+    if port > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number up to 65535, not {text}")
+    return int(port)
+
+
+def _serve_metrics(executor: Any, port: int, host: str) -> MetricsServer:
+    """``--metrics-port``: the runner's metrics and liveness served from a thread (a ``MetricsServer``)."""
+    from pycolonies_fast.metrics import ExecutorMetrics, MetricsServer  # here: only this option needs it
+
+    try:
+        server = MetricsServer(ExecutorMetrics(executor), port, host)
+    except ModuleNotFoundError as exc:
+        raise SystemExit(f"--metrics-port: {exc}") from None
+    except OSError as exc:  # the port is taken, the address is not ours or not an address
+        raise SystemExit(f"--metrics-port {port}: cannot listen on {host}: {exc.strerror or exc}") from None
+    shown = f"[{host}]" if ":" in host else host
+    logging.getLogger("pycolonies_fast.metrics").info(
+        "metrics on http://%s:%d/metrics, liveness on /healthz", shown, server.port)
+    return server
 
 
 def _import_module(name: str) -> ModuleType:
@@ -177,13 +214,3 @@ def _import_module(name: str) -> ModuleType:
         if exc.name is not None and name.startswith(exc.name):
             raise SystemExit(f"--module {name}: no such module ({exc})") from None
         raise  # the module itself imports something missing: its traceback says where
-
-
-def _check_key(variable: str, key: str) -> None:
-    """A malformed key, named by its variable (the message never shows the key)."""
-    from pycolonies_fast.core.crypto import Crypto
-
-    try:
-        Crypto().id(key)
-    except ValueError as exc:
-        raise SystemExit(f"{variable}: {exc}") from None

@@ -3,7 +3,8 @@
 ``RunnerCore`` holds the identity, the functions, the statistics and the in-flight bookkeeping, and
 makes every decision of a run as steps (core/steps.py): registration, the assign loop (what an
 assign error means, when to back off), handling one process (unknown function, abandoned past its
-maxexectime, already failed by the shutdown), failing what the shutdown leaves, and signals. A
+maxexectime, already failed by the shutdown); the shutdown's steps and signals are
+``ShutdownSteps`` (executor/shutdown.py), the hooks and liveness ``HookedRunner`` (executor/hooks.py). A
 runner supplies the I/O the steps ask for, blocking (``drive``) or awaited (``adrive``):
 
 * ``_assign()``: the next process, the raw reply (``client.assign_raw``);
@@ -28,15 +29,15 @@ from __future__ import annotations
 
 import logging
 import math
-import signal
+import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 from typing import Any, ClassVar
 
 from pycolonies_fast.core.crypto import Crypto
 from pycolonies_fast.core.steps import Do, Steps
-from pycolonies_fast.errors import ColoniesConnectionError, ConnectError, ServerError
+from pycolonies_fast.errors import ConnectError, ServerError
 from pycolonies_fast.executor.dispatch import (
     Function,
     Outcome,
@@ -45,21 +46,22 @@ from pycolonies_fast.executor.dispatch import (
     read_assignment,
     unknown_function,
 )
+from pycolonies_fast.executor.hooks import Hook
 from pycolonies_fast.executor.options import RunStats, check_resources
 from pycolonies_fast.executor.pool import CpuPool, refuse_in_a_starting_child
 from pycolonies_fast.executor.report import Backoff, ReporterCore, orphans
+from pycolonies_fast.executor.shutdown import SHUTDOWN_REASON, ShutdownSteps
 from pycolonies_fast.models import Process
 
 __all__ = ["SHUTDOWN_REASON", "RunnerCore"]
 
 log = logging.getLogger("pycolonies_fast.executor")
 
-SHUTDOWN_REASON = "executor shutting down: the process did not finish within the grace period"
 #: The ids of this many recently finished processes are kept, so a reclaim never runs one again.
 RECENTLY_FINISHED = 10_000
 
 
-class RunnerCore:
+class RunnerCore(ShutdownSteps):
     """The state and the decisions of a runner; ``Executor`` and ``AsyncExecutor`` add the I/O.
 
     Subclasses set ``_lock`` (a ``threading.Lock``, or a no-op context on one event loop), name
@@ -96,6 +98,7 @@ class RunnerCore:
         announce_functions: bool = True,
         available_cpu: str | None = None,
         available_memory: str | None = None,
+        hooks: Iterable[Hook] | None = None,
     ) -> None:
         """The options both runners take (``RunnerOptions``); ``parallel`` is ``workers`` or ``concurrency``."""
         if colony_prvkey is None and (executorname is None or prvkey is None):
@@ -137,6 +140,7 @@ class RunnerCore:
         self._assigning = 0  # assigns waiting for their reply
         self._past_grace = False  # the shutdown is past the grace period: late assigns are failed at once
         self._reporter = self.reporter_class(client, self.executorid, self._prvkey, report_timeout)
+        self._init_hooks(hooks)
 
     def stop(self) -> None:
         raise NotImplementedError
@@ -182,6 +186,7 @@ class RunnerCore:
         self._reporter.hard_deadline = math.inf
         self._slots = math.inf if max_processes is None else max_processes
         self._reclaim_wanted = self._reclaim_done = 0
+        self._begin_run_tracking()
 
     def _worker_steps(self) -> Steps[None]:
         """One worker: assign, run, report, until stopping or out of slots."""
@@ -194,6 +199,7 @@ class RunnerCore:
                     break
             if not self._take_slot():
                 break
+            asked = time.monotonic() if self._hooks else None  # timings only for hooks (module hooks.py)
             try:
                 processid, work = read_assignment((yield from self._assign_steps()))
                 if self._past_grace:  # the run is over: nobody would wait for it
@@ -211,6 +217,7 @@ class RunnerCore:
             except Exception as exc:  # noqa: BLE001 - connection errors, replies that are not a process
                 self._give_back_slot()
                 self._count("assign_errors")
+                self._emit("assign_error", error=f"{type(exc).__name__}: {exc}")
                 if not isinstance(exc, ConnectError):  # the server may have assigned one: look for it
                     with self._lock:
                         self._reclaim_wanted += 1
@@ -218,7 +225,7 @@ class RunnerCore:
                 continue
             backoff.reset()
             try:
-                yield from self._handle_steps(processid, work)
+                yield from self._handle_steps(processid, work, asked=asked)
             except Exception:
                 log.exception("process %s: unexpected error; it is failed at exit if still running", processid)
 
@@ -231,6 +238,8 @@ class RunnerCore:
         finally:
             with self._lock:
                 self._assigning -= 1
+            if self._hooks:
+                self._assign_ended()
 
     def _reclaim_steps(self, backoff: Backoff) -> Steps[bool]:
         """Run the processes RUNNING on this executor that no worker holds (assigned by an assign
@@ -279,12 +288,16 @@ class RunnerCore:
         log.warning("%s; retrying in %.2f s", problem, delay)
         yield Do("_pause", delay)
 
-    def _handle_steps(self, pid: str, work: Process | Outcome, claimed: bool = False) -> Steps[None]:
+    def _handle_steps(
+        self, pid: str, work: Process | Outcome, claimed: bool = False, asked: float | None = None
+    ) -> Steps[None]:
         """Run one assigned process (or take the failure ``read_assignment`` found) and report it,
-        unless the shutdown has failed it already. ``claimed``: ``_claim`` has marked it in flight."""
+        unless the shutdown has failed it already. ``claimed``: ``_claim`` has marked it in flight;
+        ``asked``: when its assign was sent (monotonic; only while hooks are registered)."""
         if not self._started(pid, claimed):  # a reclaim took it between its assign and now
             self._give_back_slot()
             return
+        trace = self._trace(pid, work, asked) if self._hooks else None
         remember = True
         try:
             if isinstance(work, Outcome):
@@ -298,6 +311,8 @@ class RunnerCore:
                 except Exception as exc:  # noqa: BLE001 - not the function's error (that is an outcome): ours
                     log.exception("process %s: the runner failed around its function; failing it", pid)
                     outcome = failure_from(exc)
+            if trace is not None:
+                trace.function_ended()
             if outcome.abandoned:
                 maxexectime = work.spec.maxexectime if isinstance(work, Process) else None
                 log.warning("process %s: still running at its maxexectime (%s s); abandoned, the server "
@@ -306,11 +321,14 @@ class RunnerCore:
                     self._abandoned.add(pid)
                     self.stats.abandoned += 1
                 remember = False  # the server releases it, and may assign it to us again
+                if trace is not None:
+                    self._trace_ended(pid, "abandoned")
                 return
             with self._lock:
                 if self._inflight.get(pid) != "running":  # the shutdown has failed it already
                     return
                 self._inflight[pid] = "reporting"
+            reporting = time.monotonic() if trace is not None else None
             try:
                 verdict = yield Do("_report", pid, outcome)
             except Exception as exc:  # noqa: BLE001 - the close could not even be sent: fail it instead
@@ -320,6 +338,12 @@ class RunnerCore:
                 verdict = yield Do("_report", pid, failure_from(exc))
             remember = verdict != "lost"  # "lost": released, it may come back
             self._count(verdict)
+            if trace is not None:
+                self._trace_ended(pid, verdict, None if outcome.ok else outcome.errors[0], reporting)
+        except BaseException:  # not counted in RunStats either: no end event, unless the shutdown's fail
+            if trace is not None and self._inflight.get(pid) != "failed-at-shutdown":
+                self._forget_trace(pid)
+            raise
         finally:
             self._finished(pid, remember)
 
@@ -361,39 +385,3 @@ class RunnerCore:
     def _in_state(self, state: str) -> list[str]:
         with self._lock:
             return [pid for pid, current in self._inflight.items() if current == state]
-
-    def _claim_unfinished(self) -> list[str]:
-        """The in-flight processes whose function has not finished, marked as failed by the shutdown."""
-        with self._lock:
-            pending = [pid for pid, state in self._inflight.items() if state == "running"]
-            for pid in pending:
-                self._inflight[pid] = "failed-at-shutdown"
-        return pending
-
-    def _fail_unclaimed_steps(self, pending: list[str]) -> Steps[None]:
-        """Fail the processes ``_claim_unfinished`` took from their workers."""
-        for pid in pending:
-            log.warning("process %s: still running after the grace period; failing it", pid)
-            self._count((yield Do("_report", pid, Outcome.failure(SHUTDOWN_REASON))))
-
-    def _fail_orphans_steps(self) -> Steps[None]:
-        """Last step of a run: fail the processes still RUNNING on this executor (a lost assign reply)."""
-        with self._lock:
-            skip = self._abandoned | {pid for pid, state in self._inflight.items() if state == "reporting"}
-        try:
-            failed = yield Do("_fail_orphans", skip)
-        except ColoniesConnectionError as exc:
-            log.error("could not check for processes left RUNNING on this executor: %s", exc)
-            return
-        for _ in failed:
-            self._count("failed")
-
-    def _on_signal(self, signum: int) -> None:
-        """SIGINT/SIGTERM: the first stops gracefully, the second fails in-flight processes at once."""
-        if self._stopping.is_set():
-            log.warning("second signal: failing in-flight processes now")
-            self._hurry.set()
-        else:
-            log.info("signal %s: stopping; in-flight processes get %.0f s",
-                     signal.Signals(signum).name, self.grace_period)
-        self.stop()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
+
+from pycolonies_fast.executor.hooks import Hook
 
 __all__ = ["RunStats", "RunnerOptions", "check_resources"]
 
@@ -24,6 +26,7 @@ class RunnerOptions(TypedDict, total=False):
     announce_functions: bool
     available_cpu: str | None
     available_memory: str | None
+    hooks: Iterable[Hook] | None
 
 
 @dataclass

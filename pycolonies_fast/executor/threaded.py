@@ -80,8 +80,9 @@ class Executor(RunnerCore):
     noticed); ``grace_period``: seconds in-flight processes get at shutdown; ``report_timeout``:
     how long a close/fail is retried through connection errors; ``process_pool``: processes for
     ``cpu_bound`` functions (default: one per CPU); ``available_cpu`` / ``available_memory``
-    (e.g. ``"4000m"``, ``"8Gi"``): only processes whose conditions ask for no more are assigned.
-    Give the client a connection pool at least as large as ``workers``
+    (e.g. ``"4000m"``, ``"8Gi"``): only processes whose conditions ask for no more are assigned;
+    ``hooks``: callables given a ``RunnerEvent`` for each process assigned and ended (also
+    ``add_hook(fn)``; executor/hooks.py). Give the client a connection pool at least as large as ``workers``
     (``Colonies(..., pool_size=)``, default 16).
 
     The decisions are ``RunnerCore``'s (executor/core.py, shared with ``AsyncExecutor``); this
@@ -182,6 +183,7 @@ class Executor(RunnerCore):
                     self._shutdown(threads)
         finally:
             self._stop_requested = False
+            self.running = False
             if self._pool is not None:
                 self._pool.shutdown()
         finished = self._all_done_at if self._all_done_at >= started else time.monotonic()
