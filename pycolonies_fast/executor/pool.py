@@ -10,26 +10,28 @@ A bare ``ProcessPoolExecutor`` fails a long-running executor in several ways:
   ``__init__`` takes two arguments) breaks the whole pool, failing the jobs running beside it;
 * Ctrl-C, or a SIGTERM to the whole process group (systemd's default ``KillMode=control-group``,
   ``kill -- -PGID``), reaches the pool's processes too, and the job dies with them instead of
-  finishing within the runner's grace period.
+  finishing within the runner's grace period; a process still starting dies of it too.
 
 ``CpuPool`` hands a job to a pool only when one of its processes is free, so no job waits inside
 a pool. It retires a pool that broke or runs an abandoned job: new jobs go to a fresh pool, and
 the retired pool's processes are killed as soon as no job anybody still waits for runs there.
 Jobs run through ``_run_job``, which sends results and errors back as pickled bytes that the
 waiting thread unpickles, so a bad one fails only its own job. Pool processes ignore SIGINT and
-SIGTERM: stopping is the runner's to do, and it kills them when its shutdown is over.
+SIGTERM from birth (they start with both blocked): stopping is the runner's to do, and it
+kills them when its shutdown is over.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
@@ -136,7 +138,8 @@ class CpuPool:
                 self._changed.wait(remaining)
             generation = self._current
             try:
-                future = generation.pool.submit(_run_job, fn, args, kwargs)
+                with _stop_signals_blocked():  # the pool's processes start in submit(), from this thread
+                    future = generation.pool.submit(_run_job, fn, args, kwargs)
             except BrokenProcessPool as exc:
                 broken = exc
             else:
@@ -170,10 +173,36 @@ class CpuPool:
             _stop(generation.pool)
 
 
+_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+@contextlib.contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread only (other threads still take them for the runner).
+
+    A process started meanwhile inherits the mask, so a signal that comes while it is still
+    starting, before ``_leave_stop_signals_to_the_runner`` ran, waits instead of killing it.
+    """
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no process-group signals to guard against
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _leave_stop_signals_to_the_runner() -> None:
-    """In a pool process: ignore SIGINT and SIGTERM, which the runner handles (a graceful shutdown)."""
+    """In a pool process: ignore SIGINT and SIGTERM, which the runner handles (a graceful shutdown).
+
+    The process started with both blocked (``_stop_signals_blocked``); once ignored, one that came
+    meanwhile is dropped as they are unblocked.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
 
 def _run_job(fn: Callable[..., Any], args: list[Any], kwargs: dict[str, Any]) -> tuple[bool, bytes]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -124,6 +125,24 @@ def test_a_job_waiting_for_a_process_is_not_held_up_by_an_abandoned_one(pool, tm
 
 def test_pool_processes_ignore_ctrl_c(pool):
     assert pool.call(tasks.interrupt_self, [], {}, 10) == "survived"
+
+
+def test_a_sigterm_to_a_pool_process_still_starting_leaves_its_job_running(pool):
+    """A process-group SIGTERM can come before a new pool process reached its initializer."""
+    results: list[object] = []
+    caller = threading.Thread(target=lambda: results.append(pool.call(tasks.square, [7], {}, 60)))
+    caller.start()
+    signalled: set[int] = set()
+    deadline = time.monotonic() + 30
+    while caller.is_alive() and time.monotonic() < deadline:  # each process as soon as it exists
+        current = pool._current
+        for pid in (current.pool._processes or {}) if current is not None else ():
+            if pid not in signalled:
+                os.kill(pid, signal.SIGTERM)
+                signalled.add(pid)
+        time.sleep(0.001)
+    caller.join(30)
+    assert signalled and results == [49]
 
 
 def test_errors_and_results_that_cannot_come_back_fail_only_their_own_job():
