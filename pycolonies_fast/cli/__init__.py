@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 from types import ModuleType
 
-from pycolonies_fast.cli import executor
+from pycolonies_fast.cli import bench, executor, fs
 from pycolonies_fast.cli.executor import module_functions
 from pycolonies_fast.core import __version__
 
@@ -24,6 +24,8 @@ __all__ = ["SUBCOMMANDS", "build_parser", "main", "module_functions"]
 # name -> (module, one-line help); each module has HELP, add_arguments(parser) and run(args).
 SUBCOMMANDS: dict[str, tuple[ModuleType, str]] = {
     "executor": (executor, "run an executor from a Python module"),
+    "fs": (fs, "upload, download or sync ColonyFS files, with progress bars"),
+    "bench": (bench, "measure this package against the server of the COLONIES_* environment"),
 }
 
 

@@ -39,12 +39,6 @@ def test_cli_help(args):
     assert expected in done.stdout
 
 
-def test_the_installed_cli_has_no_command_that_needs_a_source_checkout():
-    done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "bench"], capture_output=True, text=True,
-                          timeout=60, cwd=REPO, check=False)
-    assert done.returncode == 2 and "invalid choice: 'bench'" in done.stderr
-
-
 def test_cli_needs_a_module():
     done = subprocess.run([sys.executable, "-m", "pycolonies_fast", "executor"], capture_output=True, text=True,
                           timeout=60, cwd=REPO, check=False)

@@ -1,4 +1,4 @@
-module pycolonies_fast/bench/goclient
+module pycolonies_fast/benchmark/goclient
 
 go 1.24.0
 

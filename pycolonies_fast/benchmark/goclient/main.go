@@ -1,5 +1,5 @@
 // Command goclient is the Go reference for the headline benchmark: the same two phases as
-// bench/headline.py (submit N function specs, then assign and close N) through the Colonies
+// `pycolonies-fast bench` (submit N function specs, then assign and close N) through the Colonies
 // server's own Go client (github.com/colonyos/colonies/pkg/client), at the same pinned version.
 // It prints one JSON object: wall seconds and this process's CPU seconds for the phase.
 package main
