@@ -41,7 +41,6 @@ VERSIONS = ("3.10", "3.11", "3.12", "3.13")
 # reorganised), deselected with -k. What they cover runs in the full suite (scripts/run-tests).
 SOURCE_TREE_TESTS = {
     "test_cli_help": "runs python -m pycolonies_fast with cwd=REPO, which puts the source tree first",
-    "test_the_installed_cli_has_no_command_that_needs_a_source_checkout": "the same, cwd=REPO",
     "test_cli_needs_a_module": "the same, cwd=REPO",
     "test_bench_worker_counts_are_checked": "runs bench/headline.py, which puts the repository on sys.path",
 }

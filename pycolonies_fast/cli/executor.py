@@ -16,7 +16,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least
-from pycolonies_fast.cli.arguments import check_key as _check_key  # the shared check; cli/fs.py imports this name
+from pycolonies_fast.cli.arguments import check_key
 
 if TYPE_CHECKING:
     from pycolonies_fast.metrics import MetricsServer
@@ -138,12 +138,12 @@ def run(args: argparse.Namespace) -> int:
     if args.existing:
         if executorname is None or prvkey is None:
             raise SystemExit("--existing needs COLONIES_EXECUTOR_NAME and COLONIES_PRVKEY")
-        _check_key("COLONIES_PRVKEY", prvkey)
+        check_key("COLONIES_PRVKEY", prvkey)
         identity: dict[str, Any] = {"executorname": executorname, "prvkey": prvkey}
     else:
         if colony_prvkey is None or args.executortype is None:
             raise SystemExit("registering an executor needs --type and COLONIES_COLONY_PRVKEY (or use --existing)")
-        _check_key("COLONIES_COLONY_PRVKEY", colony_prvkey)
+        check_key("COLONIES_COLONY_PRVKEY", colony_prvkey)
         identity = {"executorname": args.name, "colony_prvkey": colony_prvkey}
     try:  # a function this runner cannot run (async, a generator, ctx in the pool): named in one line
         executor = Executor(
