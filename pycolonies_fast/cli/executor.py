@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least
-from pycolonies_fast.cli.arguments import check_key
+from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least, check_key
 
 if TYPE_CHECKING:
     from pycolonies_fast.metrics import MetricsServer
