@@ -30,11 +30,11 @@ class FaultServer:
         return f"FaultServer({self.host}:{self.port})"
 
     @staticmethod
-    def script(command: str, timeout: float = 120) -> str:
-        """Run ``scripts/dev-server <command>`` for the fault instance; its stdout."""
+    def script(command: str, timeout: float = 120, **env: str) -> str:
+        """Run ``scripts/dev-server <command>`` for the fault instance (``env``: more variables); its stdout."""
         done = subprocess.run(
             [str(DEV_SERVER), command], cwd=REPO, capture_output=True, text=True, timeout=timeout,
-            stdin=subprocess.DEVNULL, env={**os.environ, "DEVSERVER_INSTANCE": "fault"},
+            stdin=subprocess.DEVNULL, env={**os.environ, **env, "DEVSERVER_INSTANCE": "fault"},
         )
         if done.returncode != 0:
             raise RuntimeError(f"dev-server {command} (fault) failed: {done.stdout}{done.stderr}")
@@ -46,18 +46,7 @@ class FaultServer:
 
     def kill_server(self) -> None:
         """SIGKILL the instance's Colonies server (no graceful shutdown) and wait until it is gone."""
-        pid = int((FAULT_DIR / "colonies.pid").read_text())
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        assert b"server start" in cmdline and b"%d" % self.port in cmdline, cmdline
-        os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
-            try:
-                if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
-                    break
-            except OSError:
-                break
-            time.sleep(0.05)
+        kill_server(FAULT_DIR / "colonies.pid", self.port)
 
     def restart_postgres(self) -> None:
         """Restart the instance's PostgreSQL (fast mode: the server's sessions are cut)."""
@@ -65,3 +54,19 @@ class FaultServer:
 
     def client(self, **options: object) -> Colonies:
         return Colonies(self.host, self.port, **options)  # type: ignore[arg-type]
+
+
+def kill_server(pidfile: Path, port: int) -> None:
+    """SIGKILL the Colonies server of ``pidfile`` (checked to serve ``port``) and wait until it is gone."""
+    pid = int(pidfile.read_text())
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    assert b"server start" in cmdline and b"--port %d " % port in cmdline, cmdline
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+        try:
+            if Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z":
+                break
+        except OSError:
+            break
+        time.sleep(0.05)
