@@ -220,7 +220,7 @@ class Transport:
         return status, reply
 
 
-def _standard(exc: Exception) -> BaseException:
+def _standard(exc: Exception) -> Exception:
     """urllib3's connect failures as the standard exceptions core/exchange.py classifies."""
     if isinstance(exc, NameResolutionError):
         cause = exc.__cause__ or exc.__context__

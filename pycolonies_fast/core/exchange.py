@@ -7,7 +7,8 @@ the client raises, and says whether sending again is safe; ``RetryRule`` says wh
 The retry rule: a request is sent again only when it cannot have reached the server (no connection
 could be opened, or the write failed on a reused keep-alive connection). A call marked idempotent
 may also be repeated when the connection fails while the reply is awaited or read. Timeouts,
-malformed replies and TLS failures after the handshake never retry.
+malformed replies and TLS failures after the handshake never retry. An exception that is no
+network failure (a bug, a misuse) is raised as it is.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class Verdict:
 
 
 def classify(
-    exc: BaseException, stage: str, *, where: str, reused: bool, idempotent: bool, read_timeout: float | None
+    exc: Exception, stage: str, *, where: str, reused: bool, idempotent: bool, read_timeout: float | None
 ) -> Verdict:
     """The verdict on ``exc``, raised at ``stage`` of an attempt to ``where`` (see the module docstring).
 
@@ -116,7 +117,7 @@ def classify(
             return Verdict(ConnectError(f"Failed to connect to {where}: {exc}"), "backoff")
         error = TransportError(f"Connection to {where} failed during {stage}: {exc}")
         return Verdict(error, "now" if (stage == SEND and reused) or idempotent else None)
-    return Verdict(TransportError(f"Request to {where} failed: {exc!r}"))
+    return Verdict(exc)  # not a network failure (a bug, a misuse): raised as it is, never disguised
 
 
 class RetryRule:

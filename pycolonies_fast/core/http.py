@@ -46,8 +46,8 @@ class ReplyParser:
     after the reply mean the connection is out of step: ``keep_alive`` is then False.
     """
 
-    __slots__ = ("_body", "_framed", "_head_done", "_parser", "_received", "_size", "_start",
-                 "body", "done", "keep_alive", "max_body", "status")
+    __slots__ = ("_body", "_framed", "_parser", "_received", "_size", "_start",
+                 "body", "done", "head_done", "keep_alive", "max_body", "status")
 
     def __init__(self, max_body: int = DEFAULT_MAX_REPLY_SIZE) -> None:
         self.max_body = max_body
@@ -60,7 +60,7 @@ class ReplyParser:
         self._received = 0
         self._start = b""  # the reply's first bytes, quoted when it is not HTTP at all
         self._framed = False  # a Content-Length or Transfer-Encoding header: the end is not the close
-        self._head_done = False
+        self.head_done = False  # the status line and headers are in (``status`` is known)
         parser = httptools.HttpResponseParser(self)
         # Bare-LF line ends, as http.client (upstream's requests) read them; every other leniency
         # of llhttp stays off (they let malformed framing through).
@@ -79,7 +79,7 @@ class ReplyParser:
         try:
             parser.feed_data(data)
         except httptools.HttpParserCallbackError as exc:
-            if isinstance(exc.__context__, ReplyError):  # our own rule, raised in a callback
+            if exc.__context__ is not None:  # raised in a callback: our own rule (ReplyError), or a bug
                 raise exc.__context__ from None
             raise
         except httptools.HttpParserUpgrade:
@@ -92,7 +92,7 @@ class ReplyParser:
         if self.done:
             self._parser = None  # drops the cycle parser <-> self at once
             return True
-        if not self._head_done and self._received > MAX_HEAD:
+        if not self.head_done and self._received > MAX_HEAD:
             raise ReplyError(f"HTTP reply head too long (over {MAX_HEAD:,} bytes)")
         return False
 
@@ -100,7 +100,7 @@ class ReplyParser:
         """The server closed the connection: this ends a close-delimited reply; else raises ``Dropped``."""
         if self.done:
             return
-        if self._head_done and not self._framed:
+        if self.head_done and not self._framed:
             self._finish()
             self.keep_alive = False
             return
@@ -121,7 +121,9 @@ class ReplyParser:
             self._framed = True
 
     def on_headers_complete(self) -> None:
-        self._head_done = True
+        assert self._parser is not None
+        self.status = self._parser.get_status_code()
+        self.head_done = True
 
     def on_body(self, piece: bytes) -> None:
         self._size += len(piece)
@@ -133,17 +135,13 @@ class ReplyParser:
             return
         parser = self._parser
         assert parser is not None
-        status = parser.get_status_code()
-        if 100 <= status < 200:  # informational: the reply proper follows
-            self._framed = self._head_done = False
+        if 100 <= self.status < 200:  # informational: the reply proper follows
+            self._framed = self.head_done = False
             return
-        self.status = status
         self.keep_alive = parser.should_keep_alive()  # only valid before llhttp resets for the next message
         self._finish()
 
     def _finish(self) -> None:
-        if self._parser is not None:
-            self.status = self.status or self._parser.get_status_code()
         body = self._body
         self.body = body[0] if len(body) == 1 else b"".join(body)
         self.done = True

@@ -272,8 +272,8 @@ def test_one_client_serves_one_event_loop_after_another(aclient, colony, executo
 def test_a_bug_is_not_disguised_as_a_network_failure(run, aclient, colony, executor, monkeypatch):
     async def scenario():
         async with aclient() as client:
-            monkeypatch.setattr(client._transport, "timeout", lambda read_timeout: "not a ClientTimeout")
-            with pytest.raises(Exception) as raised:  # aiohttp's complaint about the argument, as it is
+            monkeypatch.setattr(client._transport, "max_reply_size", "not a size")
+            with pytest.raises(Exception) as raised:  # the parser's complaint about the argument, as it is
                 await client.get_executor(colony.name, executor.name, executor.prvkey)
             assert not isinstance(raised.value, TransportError)
 
