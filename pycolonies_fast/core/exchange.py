@@ -14,6 +14,7 @@ network failure (a bug, a misuse) is raised as it is.
 from __future__ import annotations
 
 import base64
+import os
 import socket
 import ssl
 import urllib.parse
@@ -114,10 +115,16 @@ def classify(
         return Verdict(TransportError(f"TLS failure with {where}: {exc}"))
     if isinstance(exc, (Dropped, OSError)):
         if stage == CONNECT:  # refused, unreachable, the proxy said no: nothing was sent
-            return Verdict(ConnectError(f"Failed to connect to {where}: {exc}"), "backoff")
+            return Verdict(ConnectError(f"Failed to connect to {where}: {_os_reason(exc)}"), "backoff")
         error = TransportError(f"Connection to {where} failed during {stage}: {exc}")
         return Verdict(error, "now" if (stage == SEND and reused) or idempotent else None)
     return Verdict(exc)  # not a network failure (a bug, a misuse): raised as it is, never disguised
+
+
+def _os_reason(exc: Exception) -> str:
+    """``[Errno 111] Connection refused``, worded alike whichever library connected."""
+    code = getattr(exc, "errno", None)
+    return f"[Errno {code}] {os.strerror(code)}" if isinstance(code, int) else str(exc)
 
 
 class RetryRule:

@@ -73,8 +73,8 @@ class ReplyParser:
         if parser is None:  # complete already: anything more is out of step
             self.keep_alive = False
             return True
-        if not self._received:
-            self._start = data[:80]
+        if len(self._start) < 80:
+            self._start += data[: 80 - len(self._start)]
         self._received += len(data)
         try:
             parser.feed_data(data)

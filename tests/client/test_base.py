@@ -395,3 +395,21 @@ def test_a_client_pickles_and_copies_into_a_new_client_with_the_same_settings(de
     assert [reply["name"] for reply in replies] == [colony.name] * 2
     restored = pickle.loads(pickle.dumps(AsyncColonies(host, port, timeout=3.0)))
     assert type(restored) is AsyncColonies and restored.url == client.url and restored.timeout == 3.0
+
+
+# --- check_health --------------------------------------------------------------------------------
+
+def test_check_health_is_true_against_the_dev_server(dev_server):
+    with Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"])) as client:
+        assert client.check_health() is True
+
+
+def test_check_health_is_false_without_an_exception_when_refused_silent_or_unwell():
+    assert Colonies("127.0.0.1", free_port(), retries=0).check_health() is False
+    with RawServer([("sleep", 3)]) as silent:
+        start = time.monotonic()
+        assert Colonies("127.0.0.1", silent.port).check_health(timeout=0.3) is False
+        assert time.monotonic() - start < 2
+    with RawServer([reply(b"", 503)]) as unwell:
+        assert Colonies("127.0.0.1", unwell.port).check_health() is False
+        assert unwell.requests[0].startswith(b"GET /health HTTP/1.1\r\n")
