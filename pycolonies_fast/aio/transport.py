@@ -251,7 +251,9 @@ class _Connection(asyncio.Protocol):
     """One keep-alive connection: the reply to the request in flight is fed to its ``ReplyParser``."""
 
     def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()  # made by create_connection, inside the loop
         self.transport: asyncio.Transport | None = None
+        self.fileno = -1  # the socket's, for the readiness check
         self.parser: ReplyParser | None = None
         self.waiter: asyncio.Future[Any] | None = None
         self.closed = False
@@ -260,17 +262,19 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            self.fileno = sock.fileno()
 
     def usable(self) -> bool:
         """Whether an idle connection may carry another request (see the module docstring)."""
         transport = self.transport
         if self.closed or self.unasked or transport is None or transport.is_closing():
             return False
-        sock = transport.get_extra_info("socket")
-        if sock is None:
+        if self.fileno < 0:
             return True
         with contextlib.suppress(OSError, ValueError):
-            return not select.select([sock.fileno()], [], [], 0)[0]  # readable: EOF or unasked bytes
+            return not select.select((self.fileno,), (), (), 0)[0]  # readable: EOF or unasked bytes
         return False
 
     async def exchange(self, request: bytes, read_timeout: float | None, max_body: int) -> tuple[int, bytes, bool]:
@@ -278,7 +282,7 @@ class _Connection(asyncio.Protocol):
         ``TimeoutError`` (the whole reply not within ``read_timeout``), ``ReplyError``, ``Dropped``, ``OSError``."""
         transport = self.transport
         assert transport is not None
-        loop = asyncio.get_running_loop()
+        loop = self.loop
         self.parser = ReplyParser(max_body)
         waiter = self.waiter = loop.create_future()
         transport.write(request)
@@ -299,14 +303,14 @@ class _Connection(asyncio.Protocol):
         assert transport is not None
         self._head_only = True
         self.parser = ReplyParser()
-        waiter = self.waiter = asyncio.get_running_loop().create_future()
+        waiter = self.waiter = self.loop.create_future()
         transport.write(request)
         parser = await waiter
         self.parser = self.waiter = None
         self._head_only = False
         if parser.status != 200:
             raise OSError(f"Tunnel connection failed: {parser.status}")
-        tls = await asyncio.get_running_loop().start_tls(transport, self, context, server_hostname=host)
+        tls = await self.loop.start_tls(transport, self, context, server_hostname=host)
         assert tls is not None
         self.transport = tls
 
