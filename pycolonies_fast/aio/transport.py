@@ -4,8 +4,9 @@ The asyncio twin of client/transport.py, built on the same sans-IO parts: the re
 failure classification and the retry rule of core/exchange.py, and llhttp's reply framing through
 core/http.py's ``ReplyParser``, fed from an ``asyncio.Protocol`` (``_Connection``). Connections are
 asyncio's own (``create_connection``, with uvloop's loop too): TLS with the client's CA bundle and
-verification, an HTTP proxy from the environment (absolute-form requests; a ``CONNECT`` tunnel,
-then TLS with the server, for HTTPS; ``Proxy-Authorization`` from the proxy URL's credentials).
+verification, a proxy from the environment (absolute-form requests; a ``CONNECT`` tunnel, then
+TLS with the server, for HTTPS; ``Proxy-Authorization`` from the proxy URL's credentials; TLS to
+the proxy itself for an ``https://`` proxy).
 
 The pool rules are the blocking transport's: per endpoint, idle connections wait in a LIFO list
 of at most ``pool_size``; before reuse one is dropped if the server closed it or sent something
@@ -30,7 +31,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
-from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE, bracketed, ca_locations, proxy_from_environment
+from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE, bracketed, proxy_from_environment, tls_context
 from pycolonies_fast.core.exchange import (
     CONNECT,
     RECEIVE,
@@ -69,16 +70,15 @@ class AsyncTransport:
         self.urls = [_url(f"{scheme}://{bracketed(host)}:{port}/api") for host, port in endpoints]
         # Each endpoint's proxy, chosen once as the blocking transport does.
         self.proxies = [_proxy(scheme, url) for url in self.urls]
-        self._routes = [_Route(host, port, tls, proxy)
-                        for (host, port), proxy in zip(endpoints, self.proxies, strict=True)]
         self.connect_timeout = connect_timeout
         self._ssl: ssl.SSLContext | None = None
+        # An https:// proxy is spoken to over TLS, verified as the server would be (urllib3's rule).
+        tls_to_proxy = any(proxy is not None and proxy.scheme == "https" for proxy in self.proxies)
+        context = tls_context(ca_bundle, verify) if tls or tls_to_proxy else None
         if tls:
-            cafile, capath = ca_locations(ca_bundle)
-            self._ssl = ssl.create_default_context(cafile=cafile, capath=capath)
-            if not verify:
-                self._ssl.check_hostname = False
-                self._ssl.verify_mode = ssl.CERT_NONE
+            self._ssl = context
+        self._routes = [_Route(host, port, tls, proxy, context if tls_to_proxy else None)
+                        for (host, port), proxy in zip(endpoints, self.proxies, strict=True)]
         self._pool_size = pool_size
         self.max_reply_size = max_reply_size
         # Lost connections of idempotent calls go again ``retries`` times; failed connects are the
@@ -210,11 +210,14 @@ class AsyncTransport:
 class _Route:
     """How to reach one endpoint: directly, or through its proxy (absolute form, or a CONNECT tunnel)."""
 
-    def __init__(self, host: str, port: int, tls: bool, proxy: URL | None) -> None:
+    def __init__(
+        self, host: str, port: int, tls: bool, proxy: URL | None, proxy_context: ssl.SSLContext | None
+    ) -> None:
         self.host, self.tls = host, tls
         self.port = port
         auth = None if proxy is None else proxy_authorization(str(proxy))
         self.proxy = None if proxy is None else (proxy.host or "", proxy.port or 80)
+        self.proxy_context = proxy_context if proxy is not None and proxy.scheme == "https" else None
         absolute = proxy is not None and not tls
         try:
             self.heads = RequestHeads(host, port, absolute=absolute, proxy_auth=auth)
@@ -229,7 +232,10 @@ class _Route:
             _, conn = await loop.create_connection(_Connection, self.host, self.port, ssl=context,
                                                    server_hostname=server_hostname)
             return conn
-        _, conn = await loop.create_connection(_Connection, *self.proxy)
+        proxy_host, proxy_port = self.proxy
+        _, conn = await loop.create_connection(
+            _Connection, proxy_host, proxy_port, ssl=self.proxy_context,
+            server_hostname=proxy_host if self.proxy_context is not None else None)
         if context is not None:
             try:
                 await conn.tunnel(self.heads.connect(), context, self.host)

@@ -40,6 +40,7 @@ from pycolonies_fast.core.connection import (
     DEFAULT_READ_TIMEOUT,
     ca_locations,
     proxy_from_environment,
+    tls_context,
 )
 from pycolonies_fast.core.exchange import (
     CONNECT,
@@ -105,6 +106,8 @@ class Transport:
             else:  # as upstream's requests did: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY unless NO_PROXY says otherwise
                 auth = proxy_authorization(proxy)
                 proxy_headers = {} if auth is None else {"Proxy-Authorization": auth}
+                if proxy.startswith("https:"):  # TLS to the proxy itself, verified as the server would be
+                    pool_options["proxy_ssl_context"] = tls_context(ca_bundle, verify)
                 self._pool = ProxyManager(proxy, proxy_headers=proxy_headers, **pool_options).connection_from_host(
                     host, port_number, scheme)
                 # TLS: a CONNECT tunnel (urllib3's, with the credentials), then TLS with the server itself;
