@@ -46,7 +46,7 @@ class ReplyParser:
     after the reply mean the connection is out of step: ``keep_alive`` is then False.
     """
 
-    __slots__ = ("_body", "_framed", "_parser", "_received", "_size", "_start",
+    __slots__ = ("_body", "_framed", "_head_size", "_parser", "_received", "_size", "_start",
                  "body", "done", "head_done", "keep_alive", "max_body", "status")
 
     def __init__(self, max_body: int = DEFAULT_MAX_REPLY_SIZE) -> None:
@@ -57,6 +57,7 @@ class ReplyParser:
         self.done = False
         self._body: list[bytes] = []
         self._size = 0
+        self._head_size = 0
         self._received = 0
         self._start = b""  # the reply's first bytes, quoted when it is not HTTP at all
         self._framed = False  # a Content-Length or Transfer-Encoding header: the end is not the close
@@ -114,6 +115,9 @@ class ReplyParser:
             self.keep_alive = False  # the start of something after the reply
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > MAX_HEAD:
+            raise ReplyError(f"HTTP reply head too long (over {MAX_HEAD:,} bytes)")
         if len(name) == 14 and name.lower() == b"content-length":
             self._framed = True
             check_reply_size(int(value), self.max_body)  # refused before the body is read (llhttp checked the digits)

@@ -145,7 +145,7 @@ def parse_in_pieces(wire: bytes, cuts: list[int], max_body: int = 1 << 20) -> tu
         if not done:
             parser.feed_eof()
     except (ReplyError, Dropped) as exc:
-        return ("error", type(exc), str(exc).partition(": b'")[0])  # the reason; the quote is of what had come
+        return ("error", type(exc), str(exc).split("): b", 1)[0])  # the reason; the quote is of what had come
     return ("reply", parser.status, parser.body, parser.keep_alive)
 
 

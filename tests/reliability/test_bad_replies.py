@@ -186,3 +186,47 @@ def test_fifty_megabyte_valid_reply_is_read_whole(call):
 def test_reply_error_keeps_the_cause(call):
     _, exc = call([http(b"not json")])
     assert isinstance(exc, ReplyError) and isinstance(exc.__cause__, json.JSONDecodeError | ValueError)
+
+
+OK_BODY = envelope({})
+CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "actions",
+    [
+        [("trickle", 0.002, http(OK_BODY))],  # a byte at a time
+        [CHUNKED_HEAD + b"%x;name=value\r\n%b\r\n0\r\nTrailer: t\r\n\r\n" % (len(OK_BODY), OK_BODY)],
+        [[CHUNKED_HEAD, b"5\r\n" + OK_BODY[:5], b"\r\n%x\r\n%b\r\n0\r\n\r\n" % (len(OK_BODY) - 5, OK_BODY[5:])]],
+        [b"HTTP/1.1 100 Continue\r\n\r\n" + http(OK_BODY)],
+        [("then-close", b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + OK_BODY)],  # ends with the close
+    ],
+    ids=["trickled", "chunked-with-extension-and-trailer", "chunked-in-pieces", "after-100-continue",
+         "close-delimited"],
+)
+def test_framings_a_server_may_use_are_read_alike(call, actions):
+    took, exc = call(actions, method="add_log")
+    assert exc is None and call.result == {}, repr(exc)
+    assert took < TIMEOUT
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [
+        (CHUNKED_HEAD + b"zz\r\n", "Invalid character in chunk size"),
+        (CHUNKED_HEAD + b"2\r\nabXX0\r\n\r\n", "Malformed HTTP reply"),
+        (CHUNKED_HEAD + b"ffffffffffffffffffff\r\n", "Malformed HTTP reply"),
+        (b"HTTP/1.1 200 OK\r\n" + b"X-Big: " + b"h" * 70_000 + b"\r\n\r\n", "HTTP reply head too long"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok", "Malformed HTTP reply"),
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\nok", "Malformed HTTP reply"),
+        (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: upgrade\r\n\r\n", "protocol switch"),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + b"\x00" * 40, "Malformed HTTP reply"),  # TLS, not HTTP
+    ],
+    ids=["chunk-size-not-hex", "chunk-without-crlf", "chunk-size-overflow", "oversized-head",
+         "two-lengths", "length-and-chunked", "upgrade", "tls-bytes"],
+)
+def test_malformed_framing_is_the_same_reply_error_on_both_transports(call, wire, expected):
+    took, exc = call([wire], method="add_log")
+    assert isinstance(exc, ReplyError), repr(exc)
+    assert expected in str(exc) and len(str(exc)) < 300
+    assert took < TIMEOUT
