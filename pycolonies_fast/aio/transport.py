@@ -155,6 +155,8 @@ class AsyncTransport:
                         raise
                     raise verdict.error from exc
                 logger.info(retry_message(self.where[endpoint], verdict, attempt))
+                if delay:
+                    await asyncio.sleep(delay)
                 attempt += 1
                 continue
             if keep_alive and len(self._idle[endpoint]) < self._pool_size:
@@ -367,13 +369,9 @@ class _Connection(asyncio.Protocol):
 
 
 def _abandon(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop | None) -> None:
-    """Close a session of another event loop ``loop`` without awaiting anything on this one.
-
-    A loop running in another thread closes it itself. Otherwise its close is stepped here:
-    with the loop closed, aiohttp only marks the session and connector closed (their sockets go
-    with the loop's transports, as aiohttp does for any session that outlives its loop); with
-    the loop merely stopped, the connections' close is scheduled on it.
-    """
+    """Close a session of another event loop ``loop`` without awaiting anything on this one: a loop
+    running in another thread closes it itself; else its close is stepped here (with the loop closed,
+    aiohttp only marks it closed; with the loop stopped, the close is scheduled on it)."""
     if loop is not None and loop.is_running():
         asyncio.run_coroutine_threadsafe(session.close(), loop)
         return
