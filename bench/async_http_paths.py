@@ -1,4 +1,4 @@
-"""Which asyncio HTTP path could make the async runner cheaper than the threaded one? (issue #8)
+"""Client CPU of AsyncColonies' HTTP path next to the threaded client's (issues #8, #19).
 
 Two measurements against the dev server, each interleaving its paths over ``--rounds`` rounds:
 
@@ -9,11 +9,10 @@ Two measurements against the dev server, each interleaving its paths over ``--ro
 The paths:
 
 * ``threaded``: the blocking ``Colonies`` (8 threads; in the runner table, ``Executor``, 4 workers);
-* ``aiohttp`` / ``aiohttp-uvloop``: ``AsyncColonies``, on asyncio's and uvloop's loop;
-* ``protocol`` / ``protocol-uvloop``: the same envelopes through a minimal ``asyncio.Protocol``
-  HTTP/1.1 client (keep-alive, any framing through transport.py's reply reader, a list of idle
-  connections). An experiment, not part of the package: no TLS, no timeouts, no failure
-  handling; it shows the floor an HTTP client of our own could reach.
+* ``asyncio`` / ``asyncio-uvloop``: ``AsyncColonies`` as shipped (aio/transport.py: an
+  ``asyncio.Protocol`` feeding llhttp), on asyncio's and uvloop's loop;
+* ``aiohttp``: the same envelopes through one pooled aiohttp session, as AsyncColonies sent
+  them before issue #19 (``_AiohttpTransport`` below: the baseline, not part of the package).
 
 Run: eval "$(scripts/dev-server env)"; .venv/bin/python bench/async_http_paths.py [--calls 2400] [--runner 600]
 """
@@ -40,79 +39,36 @@ from bench.headline import Bench, Progress, server_env  # noqa: E402
 from pycolonies_fast.aio import AsyncColonies  # noqa: E402
 from pycolonies_fast.aio.executor import AsyncExecutor  # noqa: E402
 from pycolonies_fast.client import Colonies  # noqa: E402
-from pycolonies_fast.core.http import read_response as _read_response  # noqa: E402
 from pycolonies_fast.funcspec import func_spec  # noqa: E402
 
 IN_FLIGHT = 8
 
 
-class _Incomplete(Exception):
-    """The buffered bytes end before the reply does."""
-
-
-class _Exchange(asyncio.Protocol):
-    """One keep-alive connection; ``waiter`` gets ``(status, body)`` of the reply to the last request."""
-
-    def __init__(self) -> None:
-        self.buffer = bytearray()
-        self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self.buffer += data
-        if self.waiter is None:
-            return
-        unread = [bytes(self.buffer)]
-
-        def recv(_: int) -> bytes:
-            if unread:
-                return unread.pop()
-            raise _Incomplete
-
-        try:  # the whole reply parsed again as more arrives: replies here are one or two segments
-            status, body, _ = _read_response(recv)
-        except _Incomplete:
-            return
-        self.buffer.clear()
-        waiter, self.waiter = self.waiter, None
-        waiter.set_result((status, body))
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        if self.waiter is not None and not self.waiter.done():
-            self.waiter.set_exception(ConnectionError("connection lost"))
-
-
-class _ProtocolTransport:
-    """POSTs envelopes over a list of idle ``_Exchange`` connections; ``AsyncTransport.post``'s shape."""
+class _AiohttpTransport:
+    """POSTs envelopes through one pooled aiohttp session; ``AsyncTransport.post``'s shape (baseline)."""
 
     def __init__(self, host: str, port: int) -> None:
-        self.host, self.port = host, port
-        self.head = b"POST /api HTTP/1.1\r\nHost: %b:%d\r\nContent-Type: application/json\r\nContent-Length: " % (
-            host.encode(), port)
-        self.idle: list[_Exchange] = []
+        import aiohttp
+
+        self.url = f"http://{host}:{port}/api"
+        self.session: aiohttp.ClientSession | None = None
+        self.timeout = aiohttp.ClientTimeout(total=60)
 
     async def post(
         self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool = False
     ) -> tuple[int, bytes]:
-        while self.idle and self.idle[-1].transport.is_closing():  # type: ignore[union-attr]
-            self.idle.pop()
-        if self.idle:
-            conn = self.idle.pop()
-        else:
-            conn = (await asyncio.get_running_loop().create_connection(_Exchange, self.host, self.port))[1]
-        conn.waiter = asyncio.get_running_loop().create_future()
-        conn.transport.write(b"%b%d\r\n\r\n%b" % (self.head, len(body), body))  # type: ignore[union-attr]
-        reply = await conn.waiter
-        self.idle.append(conn)
-        return reply
+        import aiohttp
+
+        if self.session is None:
+            self.session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=16), auto_decompress=False, cookie_jar=aiohttp.DummyCookieJar())
+        async with self.session.post(self.url, data=body, timeout=self.timeout,
+                                     headers={"Content-Type": "application/json"}) as response:
+            return response.status, await response.read()
 
     async def close(self) -> None:
-        for conn in self.idle:
-            conn.transport.close()  # type: ignore[union-attr]
-        self.idle.clear()
+        if self.session is not None:
+            await self.session.close()
 
 
 def _loop_runner(path: str) -> Callable[[Coroutine[Any, Any, Any]], Any]:
@@ -125,10 +81,10 @@ def _loop_runner(path: str) -> Callable[[Coroutine[Any, Any, Any]], Any]:
 
 
 def _async_client(host: str, port: int, path: str) -> AsyncColonies:
-    """An AsyncColonies on aiohttp, or with its transport swapped for the protocol client."""
+    """An AsyncColonies as shipped, or with its transport swapped for the aiohttp baseline."""
     client = AsyncColonies(host, port)
-    if path.startswith("protocol"):
-        client._transport = _ProtocolTransport(host, port)  # type: ignore[assignment]
+    if path == "aiohttp":
+        client._transport = _AiohttpTransport(host, port)  # type: ignore[assignment]
     return client
 
 
@@ -212,16 +168,18 @@ def main(argv: list[str] | None = None) -> int:
     env = os.environ
     host, port = env["COLONIES_SERVER_HOST"], int(env["COLONIES_SERVER_PORT"])
     colony, key = env["COLONIES_COLONY_NAME"], env["COLONIES_PRVKEY"]
-    async_paths = ["aiohttp", "aiohttp-uvloop", "protocol", "protocol-uvloop"]
+    async_paths = ["asyncio", "asyncio-uvloop", "aiohttp"]
 
     rpc: dict[str, Callable[[], float]] = {"threaded": lambda: rpc_threaded(host, port, colony, key, args.calls)}
     for path in async_paths:
         rpc[path] = partial(_run_rpc_async, host, port, colony, key, args.calls, path)
     results = _interleaved(rpc, args.rounds)
-    print(f"| path ({IN_FLIGHT} in flight) | client CPU per get_colony RPC (median of {args.rounds}) |")
-    print("|---|---:|")
+    print(f"| path ({IN_FLIGHT} in flight) | client CPU per get_colony RPC (median of {args.rounds}) | "
+          f"ratio to threaded |")
+    print("|---|---:|---:|")
+    threaded = statistics.median(results["threaded"])
     for name, values in results.items():
-        print(f"| {name} | {statistics.median(values):.0f} µs |")
+        print(f"| {name} | {statistics.median(values):.0f} µs | {statistics.median(values) / threaded:.2f}× |")
 
     if args.runner:
         bench = Bench(server_env(), args.runner, False, Progress(args.runner, False))
@@ -232,11 +190,18 @@ def main(argv: list[str] | None = None) -> int:
             runs = _interleaved(cycles, args.rounds)
         finally:
             bench.close()
-        print(f"\n| runner on path (N = {args.runner}) | cycles/s | client CPU per cycle (medians of {args.rounds}) |")
-        print("|---|---:|---:|")
+        print(f"\n| runner on path (N = {args.runner}) | cycles/s | client CPU per cycle (medians of {args.rounds}) "
+              f"| cycles/s ratio | CPU ratio |")
+        print("|---|---:|---:|---:|---:|")
+        base_rate = statistics.median(v["cycles_per_s"] for v in runs["threaded"])
+        base_cpu = statistics.median(v["cpu_ms_per_cycle"] for v in runs["threaded"])
         for name, values in runs.items():
-            print(f"| {name} | {statistics.median(v['cycles_per_s'] for v in values):.1f} | "
-                  f"{statistics.median(v['cpu_ms_per_cycle'] for v in values):.3f} ms |")
+            rate = statistics.median(v["cycles_per_s"] for v in values)
+            cpu = statistics.median(v["cpu_ms_per_cycle"] for v in values)
+            print(f"| {name} | {rate:.1f} | {cpu:.3f} ms | {rate / base_rate:.2f}× | {cpu / base_cpu:.2f}× |")
+        print("\nper round (cycles/s, CPU ms per cycle): " + "; ".join(
+            f"{name} " + ", ".join(f"{v['cycles_per_s']:.0f}/{v['cpu_ms_per_cycle']:.3f}" for v in values)
+            for name, values in runs.items()))
     return 0
 
 

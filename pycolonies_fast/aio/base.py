@@ -20,7 +20,7 @@ from pycolonies_fast.core.codec import build_request, decode_reply
 from pycolonies_fast.core.failover import post_elsewhere
 from pycolonies_fast.core.rpc_log import rpc_answered, rpc_failed
 from pycolonies_fast.core.steps import AsyncSide, Blocking, Call, Steps, adrive, arun_steps
-from pycolonies_fast.errors import TransportError
+from pycolonies_fast.errors import ColoniesConnectionError, TransportError
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 
 class AsyncClientBase(AsyncSide, ClientCore):
-    """The asyncio client core: one pooled aiohttp session for all endpoints, used in one event loop.
+    """The asyncio client core: keep-alive connection pools for all endpoints, used in one event loop.
 
     Close it with ``await client.close_connections()`` or ``async with``.
     """
@@ -96,6 +96,15 @@ class AsyncClientBase(AsyncSide, ClientCore):
     async def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, as a coroutine; a replacement sees every method's RPC."""
         return await self._rpc(msg, prvkey)
+
+    async def check_health(self, timeout: float = 5.0) -> bool:
+        """Whether the server in use answers ``GET /health`` with 200 (connecting within the connect timeout,
+        replying within ``timeout`` seconds); False, never an exception, when it is refused, unreachable or silent."""
+        try:
+            status, _ = await self._transport.get(self._failover.current, "/health", timeout)
+        except ColoniesConnectionError:
+            return False
+        return status == 200
 
     async def close_connections(self) -> None:
         """Close the pooled connections (a later call opens new ones)."""

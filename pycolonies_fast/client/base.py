@@ -18,7 +18,7 @@ from pycolonies_fast.core.codec import build_request, decode_reply
 from pycolonies_fast.core.failover import post_elsewhere
 from pycolonies_fast.core.rpc_log import rpc_answered, rpc_failed
 from pycolonies_fast.core.steps import Blocking, BlockingSide, Call, Steps, drive, run_steps
-from pycolonies_fast.errors import TransportError
+from pycolonies_fast.errors import ColoniesConnectionError, TransportError
 
 if TYPE_CHECKING:
     from typing_extensions import Self  # typing.Self needs Python 3.11
@@ -95,6 +95,15 @@ class ClientBase(BlockingSide, ClientCore):
         """Upstream's private RPC helper: user code calls it for extra msgtypes, and tests replace it
         to intercept calls; every method's RPC goes through a replacement, as upstream's did."""
         return self._rpc(msg, prvkey)
+
+    def check_health(self, timeout: float = 5.0) -> bool:
+        """Whether the server in use answers ``GET /health`` with 200 (connecting within the connect timeout,
+        replying within ``timeout`` seconds); False, never an exception, when it is refused, unreachable or silent."""
+        try:
+            status, _ = self._transports[self._failover.current].get("/health", read_timeout=timeout)
+        except ColoniesConnectionError:
+            return False
+        return status == 200
 
     def close_connections(self) -> None:
         """Close the pooled keep-alive connections (``close()`` is taken: it closes a process)."""

@@ -5,55 +5,60 @@ each connection (connect timeout, certificate verification, CA bundle). Idle kee
 connections wait in a plain list (LIFO: the warmest first; ``list.pop``/``append`` are atomic,
 so threads never share one), and a connection the server closed while it was idle is noticed
 by urllib3's own zero-timeout ``wait_for_read`` before reuse. The request is one prebuilt byte
-string written with ``sendall``; the reply is framed by core/http.py, which takes the whole
-reply from the first ``recv`` when it is all there. urllib3's own request and response path is
-left out because it costs much more CPU than this one (bench/RESULTS.md, "RPC round trip").
+string (core/exchange.py) written with ``sendall``; the reply is framed by llhttp through
+core/http.py, which takes the whole reply from the first ``recv`` when it is all there. urllib3's
+own request and response path is left out because it costs much more CPU than this one
+(bench/RESULTS.md, "RPC round trip").
 
-Retry rule: a request is sent again only when it cannot have reached the server (connection
-refused, or the write failed on a reused connection). Calls marked idempotent may also be
-repeated when the connection fails while the reply is awaited or read. Timeouts never retry.
-Failures to connect raise ``ConnectError`` once ``connect_retries`` (default: ``retries``) more
-attempts failed too; the client sets it to 0 and lets its failover (core/failover.py) decide.
+The retry rule and the typed errors are core/exchange.py's, shared with the asyncio transport:
+a request is sent again only when it cannot have reached the server, or when the call is
+idempotent. Failures to connect raise ``ConnectError`` once ``connect_retries`` (default:
+``retries``) more attempts failed too; the client sets it to 0 and lets its failover
+(core/failover.py) decide. Each repeat is logged (INFO) with its reason, never the request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import socket
-import ssl
 import time
-import urllib.parse
 import weakref
 from typing import Any, cast
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, ProxyManager
 from urllib3.connection import HTTPConnection
-from urllib3.exceptions import (
-    ConnectTimeoutError as Urllib3ConnectTimeoutError,
-)
-from urllib3.exceptions import (
-    LocationValueError,
-    NameResolutionError,
-    NewConnectionError,
-)
-from urllib3.util import Timeout, make_headers, parse_url
+from urllib3.exceptions import ConnectTimeoutError as Urllib3ConnectTimeoutError
+from urllib3.exceptions import LocationValueError, NameResolutionError, NewConnectionError
+from urllib3.util import Timeout
 from urllib3.util.wait import wait_for_read
 
 from pycolonies_fast.core.connection import (
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REPLY_SIZE,
     DEFAULT_READ_TIMEOUT,
-    bracketed,
     ca_locations,
     proxy_from_environment,
+    tls_context,
 )
-from pycolonies_fast.core.http import Dropped, read_response
-from pycolonies_fast.errors import ConnectError, ConnectTimeoutError, ReplyError, RequestTimeoutError, TransportError
+from pycolonies_fast.core.exchange import (
+    CONNECT,
+    RECEIVE,
+    SEND,
+    RequestHeads,
+    RetryRule,
+    Verdict,
+    classify,
+    proxy_authorization,
+    retry_message,
+)
+from pycolonies_fast.core.http import read_response
+from pycolonies_fast.errors import ConnectError
 
 __all__ = ["Transport"]
 
-_USER_AGENT = b"pycolonies_fast"
+logger = logging.getLogger(__name__)
 _UNSET: Any = object()  # sentinel: "use the transport's default read timeout"
 
 
@@ -78,9 +83,7 @@ class Transport:
     ) -> None:
         self.read_timeout = read_timeout
         self.max_reply_size = max_reply_size
-        self.retries = retries
-        self.connect_retries = retries if connect_retries is None else connect_retries
-        self.backoff = backoff
+        self.retry_rule = RetryRule(retries, retries if connect_retries is None else connect_retries, backoff)
         self._idle: list[HTTPConnection] = []
         self._maxsize = maxsize
         self._where = f"{host}:{port}"
@@ -89,35 +92,33 @@ class Transport:
         try:
             # The pool only makes connections (``_new_conn``): idle ones wait in ``self._idle``.
             port_number = int(port)
-            scheme, host_header = ("https" if tls else "http"), bracketed(host) + f":{port_number}"
+            scheme = "https" if tls else "http"
             pool_options: dict[str, Any] = {"timeout": timeout, "retries": False}
             if tls:
                 cafile, capath = ca_locations(ca_bundle)
                 pool_options.update(cert_reqs="CERT_REQUIRED" if verify else "CERT_NONE",
                                     assert_hostname=None if verify else False, ca_certs=cafile, ca_cert_dir=capath)
-            target, proxy_lines = "/api", b""
             proxy = proxy_from_environment(scheme, host, port_number)
             if proxy is None:
                 pool_class = HTTPSConnectionPool if tls else HTTPConnectionPool
                 self._pool: HTTPConnectionPool | _NoServer = pool_class(host, port_number, **pool_options)
+                self._heads = RequestHeads(host, port_number)
             else:  # as upstream's requests did: HTTP_PROXY/HTTPS_PROXY/ALL_PROXY unless NO_PROXY says otherwise
-                proxy_headers = _proxy_auth_headers(proxy)
+                auth = proxy_authorization(proxy)
+                proxy_headers = {} if auth is None else {"Proxy-Authorization": auth}
+                if proxy.startswith("https:"):  # TLS to the proxy itself, verified as the server would be
+                    pool_options["proxy_ssl_context"] = tls_context(ca_bundle, verify)
                 self._pool = ProxyManager(proxy, proxy_headers=proxy_headers, **pool_options).connection_from_host(
                     host, port_number, scheme)
-                if tls:  # a CONNECT tunnel, then TLS with the server itself
+                # TLS: a CONNECT tunnel (urllib3's, with the credentials), then TLS with the server itself;
+                # plain HTTP: the proxy gets the absolute URL and the credentials.
+                self._heads = RequestHeads(host, port_number, absolute=not tls, proxy_auth=auth)
+                if tls:
                     self._tunnel = (host, port_number, proxy_headers)
-                else:  # the proxy gets the absolute URL
-                    target = f"http://{host_header}/api"
-                    proxy_lines = b"".join(b"%s: %s\r\n" % (k.encode(), v.encode()) for k, v in proxy_headers.items())
-            self._head = (
-                b"POST " + target.encode("idna") + b" HTTP/1.1\r\nHost: " + host_header.encode("idna")
-                + b"\r\n" + proxy_lines + b"User-Agent: " + _USER_AGENT
-                + b"\r\nContent-Type: application/json\r\nAccept-Encoding: identity\r\nContent-Length: "
-            )
         except (LocationValueError, TypeError, ValueError, UnicodeError) as exc:
             # As upstream: a client with an unusable address is made; each call fails, as a connection error.
             self._pool = _NoServer(f"Invalid server address {self._where!r}: {exc}")
-            self._head = b""
+            self._heads = RequestHeads("invalid", 0)
         _open_transports.add(self)
 
     def __del__(self) -> None:
@@ -134,16 +135,27 @@ class Transport:
         """
         if read_timeout is _UNSET:
             read_timeout = self.read_timeout
-        request = b"%b%d\r\n\r\n%b" % (self._head, len(body), body)
+        return self._send(self._heads.post(body), read_timeout, idempotent)
+
+    def get(self, path: str, *, read_timeout: float | None = _UNSET) -> tuple[int, bytes]:
+        """GET ``path`` (such as ``/health``) and return ``(http_status, reply_body)``; safe to repeat."""
+        if read_timeout is _UNSET:
+            read_timeout = self.read_timeout
+        return self._send(self._heads.get(path), read_timeout, True)
+
+    def _send(self, request: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:
+        """Exchange ``request`` for its reply, sending it again as long as the retry rule allows."""
         attempt = 0
         while True:
             try:
                 return self._exchange(request, read_timeout, idempotent)
             except _Retry as retry:
-                if attempt >= (self.connect_retries if retry.wait else self.retries):
-                    raise retry.error from retry.__cause__
-                if retry.wait:
-                    time.sleep(self.backoff * (2**attempt))
+                delay = self.retry_rule.delay(retry.verdict, attempt)
+                if delay is None:
+                    raise retry.verdict.error from retry.__cause__
+                logger.info(retry_message(self._where, retry.verdict, attempt))
+                if delay:
+                    time.sleep(delay)
                 attempt += 1
 
     def close(self) -> None:
@@ -176,9 +188,10 @@ class Transport:
 
     def _exchange(self, request: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:
         """One attempt on one connection; raises ``_Retry`` when another attempt is safe."""
-        conn, reused = self._checkout()
-        stage = "connect"
+        stage, reused = CONNECT, False
+        conn: HTTPConnection | None = None
         try:
+            conn, reused = self._checkout()
             if not reused:
                 if self._tunnel is not None:
                     host, port, headers = self._tunnel
@@ -187,51 +200,40 @@ class Transport:
             sock = cast(socket.socket, conn.sock)
             if sock.gettimeout() != read_timeout:
                 sock.settimeout(read_timeout)
-            stage = "send"
+            stage = SEND
             sock.sendall(request)
-            stage = "receive"
+            stage = RECEIVE
             status, reply, keep_alive = read_response(sock.recv, read_timeout, sock.settimeout, self.max_reply_size)
         except BaseException as exc:
-            conn.close()
+            if conn is not None:
+                conn.close()
             if not isinstance(exc, Exception):
                 raise
-            error = self._classify(exc, stage, reused, idempotent, read_timeout)
-            if error is exc:
+            verdict = classify(_standard(exc), stage, where=self._where, reused=reused, idempotent=idempotent,
+                               read_timeout=read_timeout)
+            if verdict.retry is not None:
+                raise _Retry(verdict) from exc
+            if verdict.error is exc:
                 raise  # already typed (the reply reader's ReplyError): its own cause stays its cause
-            raise error from exc
+            raise verdict.error from exc
         if keep_alive:
             self._checkin(conn)
         else:
             conn.close()
         return status, reply
 
-    def _classify(
-        self, exc: Exception, stage: str, reused: bool, idempotent: bool, read_timeout: float | None
-    ) -> Exception:
-        """Turn a low-level failure into a typed error, or a ``_Retry`` when retrying is safe."""
-        where = self._where
-        if isinstance(exc, ReplyError):
-            return exc
-        if isinstance(exc, NameResolutionError):
-            return ConnectError(f"Cannot resolve {where}: {_reason(exc)}")
-        if isinstance(exc, NewConnectionError):  # refused, unreachable: nothing was sent
-            return _Retry(ConnectError(f"Failed to connect to {where}: {_reason(exc)}"), wait=True)
-        if isinstance(exc, (Urllib3ConnectTimeoutError, socket.timeout)):
-            if stage == "connect":
-                return ConnectTimeoutError(f"Timed out connecting to {where}")
-            return RequestTimeoutError(f"No reply from {where} within the read timeout ({read_timeout} s)")
-        if isinstance(exc, ssl.SSLError):
-            if stage == "connect":  # the handshake failed: nothing was sent, failover may move on
-                return ConnectError(f"TLS failure with {where}: {exc}")
-            return TransportError(f"TLS failure with {where}: {exc}")
-        if isinstance(exc, (Dropped, OSError)):
-            if stage == "connect":
-                return _Retry(ConnectError(f"Connection to {where} failed during connect: {exc}"), wait=True)
-            error = TransportError(f"Connection to {where} failed during {stage}: {exc}")
-            if (stage == "send" and reused) or idempotent:
-                return _Retry(error, wait=False)
-            return error
-        return TransportError(f"Request to {where} failed: {exc!r}")
+
+def _standard(exc: Exception) -> Exception:
+    """urllib3's connect failures as the standard exceptions core/exchange.py classifies."""
+    if isinstance(exc, NameResolutionError):
+        cause = exc.__cause__ or exc.__context__
+        return cause if isinstance(cause, socket.gaierror) else socket.gaierror(_reason(exc))
+    if isinstance(exc, NewConnectionError):  # refused, unreachable: the OS's reason (a subclass of the next)
+        cause = exc.__cause__ or exc.__context__
+        return cause if isinstance(cause, OSError) else OSError(_reason(exc))
+    if isinstance(exc, Urllib3ConnectTimeoutError):
+        return TimeoutError(str(exc))
+    return exc
 
 
 class _NoServer:
@@ -247,13 +249,12 @@ class _NoServer:
 class _Retry(Exception):
     """Internal: the attempt failed in a way that allows another attempt."""
 
-    def __init__(self, error: Exception, *, wait: bool) -> None:
-        super().__init__(str(error))
-        self.error = error
-        self.wait = wait
+    def __init__(self, verdict: Verdict) -> None:
+        super().__init__(str(verdict.error))
+        self.verdict = verdict
 
 
-def _reason(exc: NewConnectionError) -> str:
+def _reason(exc: Exception) -> str:
     """The OS-level reason of a failed connect, without urllib3's object repr."""
     cause = exc.__cause__ or exc.__context__
     return str(cause) if cause is not None else str(exc)
@@ -270,9 +271,3 @@ def _forget_connections_of_parent() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_connections_of_parent)
-
-
-def _proxy_auth_headers(proxy: str) -> dict[str, str]:
-    """``Proxy-Authorization`` for a proxy URL that carries ``user:password@``."""
-    auth = parse_url(proxy).auth
-    return make_headers(proxy_basic_auth=urllib.parse.unquote(auth)) if auth else {}

@@ -22,6 +22,7 @@ __all__ = [
     "ca_bundle_from_environment",
     "ca_locations",
     "proxy_from_environment",
+    "tls_context",
 ]
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
@@ -40,6 +41,18 @@ def ca_locations(ca_bundle: str | None) -> tuple[str | None, str | None]:
     if ca_bundle is not None and os.path.isdir(ca_bundle):
         return None, ca_bundle
     return ca_bundle, None
+
+
+def tls_context(ca_bundle: str | None, verify: bool) -> ssl.SSLContext:
+    """A client TLS context with the client's settings: its CA bundle (file or folder); no checks at
+    all with ``verify=False``. Both transports use it for an ``https://`` proxy, the asyncio one for
+    the server too."""
+    cafile, capath = ca_locations(ca_bundle)
+    context = ssl.create_default_context(cafile=cafile, capath=capath)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def proxy_from_environment(scheme: str, host: str, port: int) -> str | None:

@@ -1,29 +1,154 @@
-"""HTTP/1.1 reply framing, without sockets: read one reply through a ``recv`` function.
+"""HTTP/1.1 reply framing, without sockets: llhttp (through httptools) parses, this module adapts it.
 
-``read_response`` takes the status, the body (Content-Length, chunked or close-delimited) and
-whether the connection may be kept alive, and skips 1xx replies. The common case, a whole
-Content-Length reply in the first ``recv``, costs one head parse. Malformed replies raise
-``ReplyError``; a connection closed before the reply was complete raises ``Dropped``.
+``ReplyParser`` takes the bytes of one reply in whatever pieces they arrive (``feed``) and the end
+of the connection (``feed_eof``); it yields the status, the body and whether the connection may be
+kept alive. Both transports use it: the blocking one through ``read_response`` (a ``recv`` loop),
+the asyncio one from its protocol's ``data_received``. The framing itself (status line, headers,
+Content-Length, chunked, close-delimited, 1xx and bodiless replies) is llhttp's; this module only
+adds the client's rules: the size limits, which replies are malformed for us (a 101 upgrade), and
+the typed errors. Malformed replies raise ``ReplyError``; a connection closed before the reply was
+complete raises ``Dropped``.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
+
+import httptools
 
 from pycolonies_fast.core.connection import DEFAULT_MAX_REPLY_SIZE
 from pycolonies_fast.errors import ReplyError, ReplyTooLargeError
 
-__all__ = ["Dropped", "Recv", "check_reply_size", "read_response"]
+__all__ = ["Dropped", "Recv", "ReplyParser", "check_reply_size", "read_response"]
 
 RECV_SIZE = 65536
-_MAX_HEAD = 65536
+#: The longest reply head taken (status line and headers), in bytes: llhttp itself sets no limit.
+MAX_HEAD = 65536
 Recv = Callable[[int], bytes]
 
 
 class Dropped(Exception):
     """The server closed the connection before the reply was complete."""
+
+
+def check_reply_size(size: int, max_body: int) -> None:
+    """Refuse a reply body of ``size`` bytes above ``max_body`` (both transports: one rule, one message)."""
+    if size > max_body:
+        raise ReplyTooLargeError(f"the reply is larger than the client's limit of {max_body:,} bytes "
+                                 f"(max_reply_size)")
+
+
+class ReplyParser:
+    """One HTTP/1.x reply, fed in pieces; ``feed`` returns True once it is complete.
+
+    Then ``status``, ``body`` and ``keep_alive`` hold the reply (1xx replies are skipped). Bytes
+    after the reply mean the connection is out of step: ``keep_alive`` is then False.
+    """
+
+    __slots__ = ("_body", "_framed", "_head_size", "_parser", "_received", "_size", "_start",
+                 "body", "done", "head_done", "keep_alive", "max_body", "status")
+
+    def __init__(self, max_body: int = DEFAULT_MAX_REPLY_SIZE) -> None:
+        self.max_body = max_body
+        self.status = 0
+        self.body = b""
+        self.keep_alive = False
+        self.done = False
+        self._body: list[bytes] = []
+        self._size = 0
+        self._head_size = 0
+        self._received = 0
+        self._start = b""  # the reply's first bytes, quoted when it is not HTTP at all
+        self._framed = False  # a Content-Length or Transfer-Encoding header: the end is not the close
+        self.head_done = False  # the status line and headers are in (``status`` is known)
+        parser = httptools.HttpResponseParser(self)
+        # Bare-LF line ends, as http.client (upstream's requests) read them; every other leniency
+        # of llhttp stays off (they let malformed framing through).
+        parser.set_dangerous_leniencies(lenient_optional_cr_before_lf=True)
+        self._parser: httptools.HttpResponseParser | None = parser
+
+    def feed(self, data: bytes) -> bool:
+        """Parse the next bytes of the reply; True once the reply is complete."""
+        parser = self._parser
+        if parser is None:  # complete already: anything more is out of step
+            self.keep_alive = False
+            return True
+        if len(self._start) < 80:
+            self._start += data[: 80 - len(self._start)]
+        self._received += len(data)
+        try:
+            parser.feed_data(data)
+        except httptools.HttpParserCallbackError as exc:
+            if exc.__context__ is not None:  # raised in a callback: our own rule (ReplyError), or a bug
+                raise exc.__context__ from None
+            raise
+        except httptools.HttpParserUpgrade:
+            if not self.done:
+                raise ReplyError(f"Malformed HTTP reply: an unasked protocol switch (HTTP {self.status})") from None
+        except httptools.HttpParserError as exc:
+            if not self.done:
+                raise ReplyError(f"Malformed HTTP reply ({exc}): {self._start!r}") from None
+            self.keep_alive = False  # bytes after the reply that are no reply
+        if self.done:
+            self._parser = None  # drops the cycle parser <-> self at once
+            return True
+        if not self.head_done and self._received > MAX_HEAD:
+            raise ReplyError(f"HTTP reply head too long (over {MAX_HEAD:,} bytes)")
+        return False
+
+    def feed_eof(self) -> None:
+        """The server closed the connection: this ends a close-delimited reply; else raises ``Dropped``."""
+        if self.done:
+            return
+        if self.head_done and not self._framed:
+            self._finish()
+            self.keep_alive = False
+            return
+        raise Dropped("server closed the connection mid-reply" if self._received else
+                      "server closed the connection")
+
+    # llhttp's callbacks (httptools calls the ones a parser's protocol object has).
+
+    def on_message_begin(self) -> None:
+        if self.done:
+            self.keep_alive = False  # the start of something after the reply
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4
+        if self._head_size > MAX_HEAD:
+            raise ReplyError(f"HTTP reply head too long (over {MAX_HEAD:,} bytes)")
+        if len(name) == 14 and name.lower() == b"content-length":
+            self._framed = True
+            check_reply_size(int(value), self.max_body)  # refused before the body is read (llhttp checked the digits)
+        elif len(name) == 17 and name.lower() == b"transfer-encoding":
+            self._framed = True
+
+    def on_headers_complete(self) -> None:
+        assert self._parser is not None
+        self.status = self._parser.get_status_code()
+        self.head_done = True
+
+    def on_body(self, piece: bytes) -> None:
+        self._size += len(piece)
+        check_reply_size(self._size, self.max_body)
+        self._body.append(piece)
+
+    def on_message_complete(self) -> None:
+        if self.done:
+            return
+        parser = self._parser
+        assert parser is not None
+        if 100 <= self.status < 200:  # informational: the reply proper follows
+            self._framed = self.head_done = False
+            return
+        self.keep_alive = parser.should_keep_alive()  # only valid before llhttp resets for the next message
+        self._finish()
+
+    def _finish(self) -> None:
+        body = self._body
+        self.body = body[0] if len(body) == 1 else b"".join(body)
+        self.done = True
 
 
 def read_response(
@@ -32,45 +157,25 @@ def read_response(
     settimeout: Callable[[float], None] | None = None,
     max_body: int = DEFAULT_MAX_REPLY_SIZE,
 ) -> tuple[int, bytes, bool]:
-    """Read one HTTP/1.x response; return ``(status, body, keep_alive)``.
+    """Read one HTTP/1.x reply through ``recv``; return ``(status, body, keep_alive)``.
 
-    Handles Content-Length, chunked and close-delimited bodies, bodiless 204/304 replies, and
-    skips 1xx responses. The common case, a whole Content-Length reply in the first ``recv``,
-    costs one head parse. With ``timeout`` and the socket's ``settimeout``, the whole reply must
-    arrive within ``timeout`` seconds (``TimeoutError`` otherwise), however it trickles in. A body
-    longer than ``max_body`` bytes raises ``ReplyTooLargeError`` before it is read.
+    With ``timeout`` and the socket's ``settimeout``, the whole reply must arrive within ``timeout``
+    seconds (``TimeoutError`` otherwise), however it trickles in. A body longer than ``max_body``
+    bytes raises ``ReplyTooLargeError`` (before it is read when its length is announced).
     """
     started = time.monotonic()
-    first = recv(RECV_SIZE)
-    end = first.find(b"\r\n\r\n")
-    if end > 0:
-        status, length, chunked, keep_alive = _parse_head(first[:end])
-        if length is not None and len(first) == end + 4 + length <= max_body + end + 4 and not 100 <= status < 200:
-            return status, first[end + 4 :], keep_alive
-    if not first:
-        raise Dropped("server closed the connection")
+    parser = ReplyParser(max_body)
+    data = recv(RECV_SIZE)
+    if data and parser.feed(data):  # the common case: the whole reply in the first piece
+        return parser.status, parser.body, parser.keep_alive
     if timeout is not None and settimeout is not None:
         recv = _before_deadline(recv, settimeout, started + timeout)
-    buf = bytearray(first)
-    while True:
-        head_end = _fill_until(recv, buf, _HEAD_END, 0)
-        status, length, chunked, keep_alive = _parse_head(_with_crlf(bytes(buf[: head_end.start()])))
-        del buf[: head_end.end()]
-        if not 100 <= status < 200:
-            break
-    if status in (204, 304):  # never a body (RFC 9112 §6.3)
-        body, pos = b"", 0
-    elif chunked:
-        body, pos = _read_chunked(recv, buf, max_body)
-    elif length is not None:
-        check_reply_size(length, max_body)
-        _fill_to(recv, buf, length)
-        body, pos = bytes(buf[:length]), length
-    else:
-        body, pos, keep_alive = _read_to_eof(recv, buf, max_body), None, False
-    if pos is not None and len(buf) > pos:
-        keep_alive = False  # unexpected extra bytes: never reuse this connection
-    return status, body, keep_alive
+    while data:
+        data = recv(RECV_SIZE)
+        if data and parser.feed(data):
+            return parser.status, parser.body, parser.keep_alive
+    parser.feed_eof()
+    return parser.status, parser.body, parser.keep_alive
 
 
 def _before_deadline(recv: Recv, settimeout: Callable[[float], None], deadline: float) -> Recv:
@@ -84,133 +189,3 @@ def _before_deadline(recv: Recv, settimeout: Callable[[float], None], deadline: 
         return recv(size)
 
     return recv_in_time
-
-
-# The empty line that ends a head; lines may end in a bare LF (RFC 9112 §2.2), as http.client
-# (upstream's requests) reads them. A server that ends its lines so is rare: the reader takes it
-# on its slower path, and makes such a head CRLF before parsing it.
-_HEAD_END = re.compile(rb"\r?\n\r?\n")
-_BARE_LF = re.compile(rb"(?<!\r)\n")
-_CRLF = re.compile(rb"\r\n")
-# A header line folded onto the next (obs-fold, RFC 9112 §5.2): unfolded into one space.
-_OBS_FOLD = re.compile(rb"\r\n[ \t]+")
-# On the lower-cased header block: the three headers that frame a reply (with any blanks around
-# their names, which make the reply malformed), any line without a colon, and a chunk size.
-_FRAMING_HEADER = re.compile(
-    rb"^([ \t]*)(content-length|transfer-encoding|connection)([ \t]*):([^\r\n]*)", re.M)
-_LINE_WITHOUT_COLON = re.compile(rb"^[^:\r\n]*\r?$", re.M)
-_CHUNK_SIZE = re.compile(rb"[0-9a-fA-F]{1,15}")
-_MAX_LENGTH_DIGITS = 18  # beyond any real body, and far below int()'s digit limit
-
-
-def _parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
-    """Parse the status line and the framing headers of a response head.
-
-    Two regular expressions over the header block instead of a loop per line: this runs on
-    every reply, right after the wait for the server, when a Python loop costs the most.
-    """
-    status_line, _, fields = head.partition(b"\r\n")
-    parts = status_line.split(None, 2)
-    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1.") or len(parts[1]) != 3 or not parts[1].isdigit():
-        raise ReplyError(f"Malformed HTTP status line: {status_line[:80]!r}")
-    status = int(parts[1])
-    keep_alive = parts[0] == b"HTTP/1.1"
-    length: int | None = None
-    chunked = closing = False
-    if fields:
-        if b"\n " in fields or b"\n\t" in fields:
-            fields = _OBS_FOLD.sub(b" ", fields)
-        bad = _LINE_WITHOUT_COLON.search(fields)
-        if bad is not None:
-            line = bad.group().rstrip(b"\r")
-            raise ReplyError(f"Malformed HTTP header line: {line[:80]!r}")
-        for before, name, after, value in _FRAMING_HEADER.findall(fields.lower()):  # names are case-insensitive
-            if before or after:
-                raise ReplyError(f"Malformed HTTP header: blank around the name {name.decode()!r}")
-            if name == b"content-length":
-                value = value.strip()
-                if not value.isdigit() or len(value) > _MAX_LENGTH_DIGITS:
-                    raise ReplyError(f"Malformed Content-Length: {value[:40]!r}")
-                if length is not None and int(value) != length:
-                    raise ReplyError("Malformed HTTP reply: Content-Length values differ")
-                length = int(value)
-            elif name == b"transfer-encoding":
-                chunked = b"chunked" in value
-            elif b"close" in value:  # connection: once "close" is said, it holds
-                closing = True
-            elif b"keep-alive" in value:
-                keep_alive = True
-    if chunked:
-        length = None
-    return status, length, chunked, keep_alive and not closing
-
-
-def check_reply_size(size: int, max_body: int) -> None:
-    """Refuse a reply body of ``size`` bytes above ``max_body`` (both transports: one rule, one message)."""
-    if size > max_body:
-        raise ReplyTooLargeError(f"the reply is larger than the client's limit of {max_body:,} bytes "
-                                 f"(max_reply_size)")
-
-
-def _read_chunked(recv: Recv, buf: bytearray, max_body: int) -> tuple[bytes, int]:
-    """Decode a chunked body starting at ``buf[0]``; return the body and the end offset."""
-    out = bytearray()
-    pos = 0
-    while True:
-        eol = _fill_until(recv, buf, _CRLF, pos).start()
-        size_text = bytes(buf[pos:eol]).split(b";", 1)[0].strip()
-        if _CHUNK_SIZE.fullmatch(size_text) is None:  # hex digits only: int() would take "-2", "0x3", "1_0"
-            raise ReplyError(f"Malformed chunk size: {size_text[:40]!r}")
-        size = int(size_text, 16)
-        check_reply_size(len(out) + size, max_body)
-        pos = eol + 2
-        if size == 0:
-            while True:  # skip trailers up to the empty line
-                eol = _fill_until(recv, buf, _CRLF, pos).start()
-                line_empty = eol == pos
-                pos = eol + 2
-                if line_empty:
-                    return bytes(out), pos
-        _fill_to(recv, buf, pos + size + 2)
-        out += buf[pos : pos + size]
-        if buf[pos + size : pos + size + 2] != b"\r\n":
-            raise ReplyError("Malformed chunked body: missing CRLF after chunk")
-        pos += size + 2
-
-
-def _read_to_eof(recv: Recv, buf: bytearray, max_body: int) -> bytes:
-    """Read a close-delimited body."""
-    while True:
-        check_reply_size(len(buf), max_body)
-        data = recv(RECV_SIZE)
-        if not data:
-            return bytes(buf)
-        buf += data
-
-
-def _with_crlf(head: bytes) -> bytes:
-    """A response head with every bare-LF line end made CRLF (most heads have none)."""
-    return head if _BARE_LF.search(head) is None else _BARE_LF.sub(b"\r\n", head)
-
-
-def _fill_until(recv: Recv, buf: bytearray, marker: re.Pattern[bytes], start: int) -> re.Match[bytes]:
-    """Receive until ``marker`` matches in ``buf`` at or after ``start``; return the match."""
-    while True:
-        found = marker.search(buf, start)
-        if found is not None:
-            return found
-        if len(buf) - start > _MAX_HEAD:
-            raise ReplyError("HTTP reply head or chunk line too long")
-        data = recv(RECV_SIZE)
-        if not data:
-            raise Dropped("server closed the connection")
-        buf += data
-
-
-def _fill_to(recv: Recv, buf: bytearray, size: int) -> None:
-    """Receive until ``buf`` holds at least ``size`` bytes."""
-    while len(buf) < size:
-        data = recv(RECV_SIZE)
-        if not data:
-            raise Dropped("server closed the connection mid-reply")
-        buf += data

@@ -16,7 +16,7 @@ from pycolonies_fast.errors import RequestTimeoutError, ServerError, TransportEr
 from pycolonies_fast.funcspec import func_spec
 from pycolonies_fast.models import Workflow
 from tests.support.identities import unique
-from tests.support.servers import RawServer, reply
+from tests.support.servers import RawServer, free_port, reply
 from tests.support.signatures import METHODS, params
 
 # ---- offline ---------------------------------------------------------------------------------------------------
@@ -272,8 +272,8 @@ def test_one_client_serves_one_event_loop_after_another(aclient, colony, executo
 def test_a_bug_is_not_disguised_as_a_network_failure(run, aclient, colony, executor, monkeypatch):
     async def scenario():
         async with aclient() as client:
-            monkeypatch.setattr(client._transport, "timeout", lambda read_timeout: "not a ClientTimeout")
-            with pytest.raises(Exception) as raised:  # aiohttp's complaint about the argument, as it is
+            monkeypatch.setattr(client._transport, "max_reply_size", "not a size")
+            with pytest.raises(Exception) as raised:  # the parser's complaint about the argument, as it is
                 await client.get_executor(colony.name, executor.name, executor.prvkey)
             assert not isinstance(raised.value, TransportError)
 
@@ -292,3 +292,20 @@ def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(run):
 
     assert run(scenario()) < 2.0  # the whole call within connect + read timeouts
     server.close()
+
+
+def test_check_health_is_true_against_the_dev_server_and_false_when_refused_or_silent(run, aclient):
+    async def scenario():
+        async with aclient() as client:
+            healthy = await client.check_health()
+        async with AsyncColonies("127.0.0.1", free_port(), retries=0) as refused:
+            unreachable = await refused.check_health()
+        with RawServer([("sleep", 3)]) as silent:
+            async with AsyncColonies("127.0.0.1", silent.port) as client:
+                start = time.monotonic()
+                quiet = await client.check_health(timeout=0.3)
+                took = time.monotonic() - start
+        return healthy, unreachable, quiet, took
+
+    healthy, unreachable, quiet, took = run(scenario())
+    assert (healthy, unreachable, quiet) == (True, False, False) and took < 2

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import ssl
 import urllib.request
 
 import pytest
@@ -133,3 +134,36 @@ def test_the_async_websocket_goes_through_the_proxy(proxy_env, proxy, client, ex
 
     assert asyncio.run(wait_for_close()).state == 2  # SUCCESS
     assert any(b"/pubsub HTTP/1.1" in head.split(b"\r\n")[0] for head in proxy.heads), proxy.heads
+
+
+class TlsForwardProxy(ForwardProxy):
+    """The forwarding proxy spoken to over TLS: ``HTTPS_PROXY=https://127.0.0.1:<port>``."""
+
+    def __init__(self, context: ssl.SSLContext) -> None:
+        self.context = context
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            conn = self.context.wrap_socket(conn, server_side=True)
+        except OSError:
+            conn.close()
+            return
+        super()._serve(conn)
+
+
+@both_clients
+def test_an_https_proxy_is_spoken_to_over_tls(proxy_env, tls_files, client_class):
+    cert, context = tls_files
+    server = RawServer([COLONY_REPLY, COLONY_REPLY])
+    proxy = TlsForwardProxy(context)
+    proxy_env.setenv("HTTP_PROXY", proxy.url)
+    proxy_env.setenv("REQUESTS_CA_BUNDLE", cert)  # the proxy's certificate is checked as the server's would be
+    assert get_colony(client_class, "127.0.0.1", server.port, times=2) == [{"name": "dev"}] * 2
+    assert [head.split(b"\r\n")[0] for head in proxy.heads] == [b"POST http://127.0.0.1:%d/api HTTP/1.1" % server.port]
+    proxy.close()
+    server.close()

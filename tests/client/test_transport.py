@@ -3,6 +3,7 @@ retries, timeouts, errors, forks and threads."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -80,11 +81,23 @@ def test_non_idempotent_call_is_not_repeated_after_sending(server):
     assert len(srv.requests) == 1
 
 
-def test_idempotent_call_is_repeated_after_a_drop(server):
+def test_idempotent_call_is_repeated_after_a_drop(server, caplog):
     srv = server(["close", reply(b"second")])
     t = Transport("127.0.0.1", srv.port)
-    assert t.post(BODY, idempotent=True) == (200, b"second")
+    with caplog.at_level(logging.INFO, logger="pycolonies_fast.client.transport"):
+        assert t.post(BODY, idempotent=True) == (200, b"second")
     assert len(srv.requests) == 2
+    [record] = caplog.records  # the repeat, why and which attempt; nothing of the request
+    assert record.levelno == logging.INFO and "again (attempt 2)" in record.getMessage()
+    assert "server closed the connection" in record.getMessage() and "e30=" not in record.getMessage()
+
+
+def test_get_returns_the_status_and_body(server):
+    srv = server([reply(b"", 200), reply(b"nope", 503)])
+    t = Transport("127.0.0.1", srv.port)
+    assert [t.get("/health"), t.get("/health")] == [(200, b""), (503, b"nope")]
+    assert srv.requests[0].startswith(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % srv.port)
+    assert srv.connections == 1
 
 
 def test_read_timeout_is_honoured(server):

@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pycolonies_fast.core.http import Dropped, ReplyParser
 from pycolonies_fast.core.http import read_response as _read_response
-from pycolonies_fast.errors import ReplyError
+from pycolonies_fast.errors import ReplyError, ReplyTooLargeError
 from tests.support.servers import reply
 
 
@@ -127,3 +128,79 @@ def test_truncated_reply_is_a_transport_failure():
     with pytest.raises(Exception) as info:
         _read_response(recv_from([b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc"]))
     assert not isinstance(info.value, ReplyError)
+
+
+# --- the parser adapter, fed in arbitrary pieces -------------------------------------------------
+
+def parse_in_pieces(wire: bytes, cuts: list[int], max_body: int = 1 << 20) -> tuple:
+    """Feed ``wire`` to one ReplyParser in the pieces ``cuts`` makes, then the end of the connection;
+    the outcome as ``("reply", status, body, keep_alive)`` or ``("error", type, message)``."""
+    parser = ReplyParser(max_body)
+    try:
+        done = False
+        for piece in split(wire, cuts):
+            if parser.feed(piece):
+                done = True
+                break
+        if not done:
+            parser.feed_eof()
+    except (ReplyError, Dropped) as exc:
+        return ("error", type(exc), str(exc).split("): b", 1)[0])  # the reason; the quote is of what had come
+    return ("reply", parser.status, parser.body, parser.keep_alive)
+
+
+VALID_REPLIES = [
+    reply(b'{"payloadtype":"x","payload":"e30=","error":false}'),
+    reply(b"x", 404, b"Connection: close\r\n"),
+    b"HTTP/1.1 100 Continue\r\n\r\n" + reply(b"after continue"),
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nabc\r\n2\r\nde\r\n0\r\nT: 1\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\n\r\nclose-delimited body",
+    b"HTTP/1.1 204 No Content\r\nServer: x\r\n\r\n",
+    b"HTTP/1.1 200 OK\nContent-Length: 2\n\nok",
+]
+INVALID_REPLIES = [
+    b"SMTP 200 OK\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: nine\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length : 2\r\n\r\nok",
+    b"HTTP/1.1 200 OK\r\nX: one\r\n two\r\nContent-Length: 2\r\n\r\nok",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x3\r\nabc\r\n0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc",  # closed mid-body
+    b"HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",  # over the limit of 1 MiB
+    b"",  # closed before any reply
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(wire=st.sampled_from(VALID_REPLIES + INVALID_REPLIES), cuts=st.lists(st.integers(0, 200), max_size=20))
+def test_any_split_of_a_reply_gives_what_the_whole_reply_gives(wire, cuts):
+    """Valid or not, a reply means the same however the network cuts it into pieces."""
+    assert parse_in_pieces(wire, cuts) == parse_in_pieces(wire, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(wire=st.binary(max_size=300), cuts=st.lists(st.integers(0, 300), max_size=10))
+def test_arbitrary_bytes_end_in_a_reply_or_a_typed_error(wire, cuts):
+    """Whatever arrives, the adapter answers with a reply, ReplyError or Dropped, never anything else,
+    and the same however the bytes are split."""
+    outcome = parse_in_pieces(b"HTTP/1.1 200 OK\r\n" + wire, cuts)
+    assert outcome[0] in ("reply", "error")
+    assert outcome == parse_in_pieces(b"HTTP/1.1 200 OK\r\n" + wire, [])
+
+
+def test_the_whole_set_of_outcomes_is_what_each_reply_means():
+    outcomes = [parse_in_pieces(wire, []) for wire in VALID_REPLIES]
+    assert [outcome[:3] for outcome in outcomes] == [
+        ("reply", 200, b'{"payloadtype":"x","payload":"e30=","error":false}'),
+        ("reply", 404, b"x"), ("reply", 200, b"after continue"), ("reply", 200, b"abcde"),
+        ("reply", 200, b"close-delimited body"), ("reply", 204, b""), ("reply", 200, b"ok")]
+    assert [outcome[3] for outcome in outcomes] == [True, False, True, True, False, True, True]
+    errors = [parse_in_pieces(wire, []) for wire in INVALID_REPLIES]
+    assert [error[1] for error in errors] == [ReplyError] * 5 + [Dropped, ReplyTooLargeError, Dropped]
+
+
+def test_a_head_that_never_ends_is_refused():
+    parser = ReplyParser()
+    with pytest.raises(ReplyError, match="head too long"):
+        parser.feed(b"HTTP/1.1 200 OK\r\n")
+        for _ in range(100):
+            parser.feed(b"X-Padding: " + b"p" * 1000 + b"\r\n")
