@@ -235,7 +235,10 @@ def run_scenario(
     checked("upload_data", client.upload_data(colony, key, filename="b.txt", data=b"b", label="/typing"))
     checked("get_files", client.get_files("/typing", colony, key))
     checked("get_file_labels", client.get_file_labels(colony, key))
-    checked("get_file", client.get_file(colony, key, label="/typing", filename="a.txt"))
+    record = checked("get_file", client.get_file(colony, key, label="/typing", filename="a.txt"))[0]
+    # a second record of the same S3 object, added and removed alone (the object stays)
+    copy = checked("add_file", client.add_file({**record, "fileid": "", "label": "/typing-records"}, key))
+    checked("remove_file", client.remove_file(colony, key, fileid=copy["fileid"]))
     snapshot = checked("create_snapshot", client.create_snapshot(colony, "/typing", "s1", key))
     checked("get_snapshot_by_name", client.get_snapshot_by_name(colony, "s1", key))
     checked("get_snapshot_by_id", client.get_snapshot_by_id(colony, snapshot["snapshotid"], key))
@@ -261,6 +264,7 @@ def run_scenario(
     checked("add_blueprint_definition", client.add_blueprint_definition(definition, colony_key))
     checked("get_blueprint_definition", client.get_blueprint_definition(colony, "widgets.example.com", key))
     checked("get_blueprint_definitions", client.get_blueprint_definitions(colony, key))
+    checked("get_blueprint_definition_by_kind", client.get_blueprint_definition_by_kind(colony, "Widget", key))
     blueprint = {"kind": "Widget", "metadata": {"name": "w", "colonyname": colony}, "spec": {"size": 1}}
     added_blueprint = checked("add_blueprint", client.add_blueprint(blueprint, colony_key))
     checked("update_blueprint", client.update_blueprint({**blueprint, "spec": {"size": 2}}, colony_key))
