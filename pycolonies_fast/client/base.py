@@ -8,7 +8,6 @@ endpoint follows ``core.failover.post_elsewhere``, which the asyncio client driv
 from __future__ import annotations
 
 import logging
-import time
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -16,7 +15,7 @@ from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.client.transport import Transport
 from pycolonies_fast.core.codec import build_request, decode_reply
 from pycolonies_fast.core.failover import post_elsewhere
-from pycolonies_fast.core.rpc_log import rpc_answered, rpc_failed
+from pycolonies_fast.core.rpc_log import RpcTrace
 from pycolonies_fast.core.steps import Blocking, BlockingSide, Call, Steps, drive, run_steps
 from pycolonies_fast.errors import ColoniesConnectionError, TransportError
 
@@ -57,22 +56,15 @@ class ClientBase(BlockingSide, ClientCore):
         body = build_request(msg, prvkey)
         if read_timeout is None:
             read_timeout = self._read_timeout
-        debug = log.isEnabledFor(logging.DEBUG)  # the one logging cost of a call when DEBUG is off
-        started = time.perf_counter() if debug else 0.0
+        trace = RpcTrace.start(log, msg)  # None unless DEBUG is on (then a level check is all it costs)
         current = self._failover.current
         try:  # the current endpoint first; failover is planned only once it failed
             status, reply = self._post_to(current, body, read_timeout, idempotent)
         except TransportError as exc:
-            try:
-                status, reply = drive(
-                    post_elsewhere(self._failover, exc, current, body, read_timeout, idempotent), self)
-            except TransportError as final:
-                if debug:
-                    rpc_failed(log, msg, self._failover.label(current), final, started)
-                raise
-            current = self._failover.current
-        if debug:
-            rpc_answered(log, msg, self._failover.label(current), status, started)
+            status, reply = drive(post_elsewhere(
+                self._failover, exc, current, body, read_timeout, idempotent, trace), self)
+        if trace is not None:
+            trace.answered(self._failover.label(self._failover.current), status)
         return decode_reply(reply, status)
 
     def _post_to(self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pycolonies_fast.core.connection import bracketed
+from pycolonies_fast.core.rpc_log import RpcTrace
 from pycolonies_fast.core.steps import Do, Sleep, Steps
 from pycolonies_fast.errors import ConnectError, RequestTimeoutError, TransportError
 
@@ -100,19 +101,27 @@ class Attempts:
 
 
 def post_elsewhere(
-    failover: Failover, error: TransportError, failed_at: int, body: bytes, read_timeout: float | None, idempotent: bool
+    failover: Failover,
+    error: TransportError,
+    failed_at: int,
+    body: bytes,
+    read_timeout: float | None,
+    idempotent: bool,
+    trace: RpcTrace | None = None,
 ) -> Steps[Any]:
     """After ``error`` at endpoint ``failed_at``: the attempts failover allows, in its order.
 
     Yields ``Sleep(delay)`` before each attempt and ``Do("_post_to", endpoint, body, read_timeout,
     idempotent)`` for it (sent back the reply, or its ``TransportError`` thrown in); returns the
-    first reply, or raises the last error.
+    first reply, or raises the last error (after ``trace``'s DEBUG line of the failed RPC).
     """
     attempts = failover.attempts(idempotent, failed_at)
     failed = failed_at
     while True:
         delay = attempts.retry_delay(error)
         if delay is None:
+            if trace is not None:
+                trace.failed(failover.label(failed_at), error)
             raise error
         _log_retry(failover, failed, attempts.endpoint, delay, error)
         yield Sleep(delay)
