@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pycolonies_fast.aio.transport import AsyncTransport
 from pycolonies_fast.api.base import ClientCore
 from pycolonies_fast.core.codec import build_request, decode_reply
-from pycolonies_fast.core.failover import post_elsewhere
+from pycolonies_fast.core.failover import HEALTH_PROBE_TIMEOUT, post_elsewhere
 from pycolonies_fast.core.rpc_log import RpcTrace
 from pycolonies_fast.core.steps import AsyncSide, Blocking, Call, Steps, adrive, arun_steps
 from pycolonies_fast.errors import ColoniesConnectionError, TransportError
@@ -92,8 +92,13 @@ class AsyncClientBase(AsyncSide, ClientCore):
     async def check_health(self, timeout: float = 5.0) -> bool:
         """Whether the server in use answers ``GET /health`` with 200 (connecting within the connect timeout,
         replying within ``timeout`` seconds); False, never an exception, when it is refused, unreachable or silent."""
+        return await self._answers_health(self._failover.current, timeout)
+
+    async def _answers_health(self, endpoint: int, timeout: float = HEALTH_PROBE_TIMEOUT) -> bool:
+        """Whether endpoint number ``endpoint`` answers ``GET /health`` with 200; failover probes an
+        endpoint so before it sends a request there (core/failover.py)."""
         try:
-            status, _ = await self._transport.get(self._failover.current, "/health", timeout)
+            status, _ = await self._transport.get(endpoint, "/health", timeout)
         except ColoniesConnectionError:
             return False
         return status == 200

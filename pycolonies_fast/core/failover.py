@@ -6,7 +6,10 @@ request certainly never left) moves to the next endpoint at once; once a whole r
 endpoints failed, the next round starts after ``backoff * 2**round`` seconds, and after
 ``retries`` such rounds the error is raised. A connection lost after the request was sent is
 retried on the next endpoint only for idempotent calls: other calls never run twice. Timeouts
-are raised as they are. A success makes its endpoint the current one.
+are raised as they are. A success makes its endpoint the current one. Before a request moves to
+another endpoint, that endpoint must answer ``GET /health`` with 200 (``Do("_answers_health")``):
+one that does not is passed over as if it refused the connection, and the request never reaches
+a server that accepts connections but cannot serve them.
 
 ``post_elsewhere`` is this policy as steps (core/steps.py): both clients drive it with their own
 transports and sleeps. It logs on ``pycolonies_fast.core.failover``: a move to another endpoint
@@ -24,7 +27,10 @@ from pycolonies_fast.core.rpc_log import RpcTrace
 from pycolonies_fast.core.steps import Do, Sleep, Steps
 from pycolonies_fast.errors import ConnectError, RequestTimeoutError, TransportError
 
-__all__ = ["Attempts", "Failover", "endpoint_label", "post_elsewhere"]
+__all__ = ["HEALTH_PROBE_TIMEOUT", "Attempts", "Failover", "endpoint_label", "post_elsewhere"]
+
+# Seconds an endpoint has to answer GET /health before failover sends a request there.
+HEALTH_PROBE_TIMEOUT = 5.0
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +131,13 @@ def post_elsewhere(
             raise error
         _log_retry(failover, failed, attempts.endpoint, delay, error)
         yield Sleep(delay)
+        if attempts.endpoint != failed and not (yield Do("_answers_health", attempts.endpoint)):
+            # A server that is down or cannot serve (a cluster member without quorum): the request
+            # is never sent there, so even a call that may not run twice can move on.
+            error = ConnectError(f"{failover.label(attempts.endpoint)} does not answer its health check; "
+                                 f"the request was not sent there")
+            failed = attempts.endpoint
+            continue
         try:
             result = yield Do("_post_to", attempts.endpoint, body, read_timeout, idempotent)
         except TransportError as exc:

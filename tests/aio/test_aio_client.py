@@ -300,7 +300,7 @@ def test_check_health_is_true_against_the_dev_server_and_false_when_refused_or_s
             healthy = await client.check_health()
         async with AsyncColonies("127.0.0.1", free_port(), retries=0) as refused:
             unreachable = await refused.check_health()
-        with RawServer([("sleep", 3)]) as silent:
+        with RawServer([("sleep", 3)], healthy=None) as silent:
             async with AsyncColonies("127.0.0.1", silent.port) as client:
                 start = time.monotonic()
                 quiet = await client.check_health(timeout=0.3)

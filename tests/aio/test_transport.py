@@ -21,7 +21,7 @@ def server():
     created = []
 
     def make(actions):
-        srv = RawServer(actions)
+        srv = RawServer(actions, healthy=None)  # GET /health too is scripted here
         created.append(srv)
         return srv
 

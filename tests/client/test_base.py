@@ -406,10 +406,10 @@ def test_check_health_is_true_against_the_dev_server(dev_server):
 
 def test_check_health_is_false_without_an_exception_when_refused_silent_or_unwell():
     assert Colonies("127.0.0.1", free_port(), retries=0).check_health() is False
-    with RawServer([("sleep", 3)]) as silent:
+    with RawServer([("sleep", 3)], healthy=None) as silent:
         start = time.monotonic()
         assert Colonies("127.0.0.1", silent.port).check_health(timeout=0.3) is False
         assert time.monotonic() - start < 2
-    with RawServer([reply(b"", 503)]) as unwell:
+    with RawServer([reply(b"", 503)], healthy=None) as unwell:
         assert Colonies("127.0.0.1", unwell.port).check_health() is False
         assert unwell.requests[0].startswith(b"GET /health HTTP/1.1\r\n")

@@ -47,6 +47,20 @@ def test_sync_client_skips_a_refusing_endpoint_and_stays_on_the_good_one():
     good.close()
 
 
+def test_a_request_moves_only_to_an_endpoint_that_answers_its_health_check(run):
+    """A server that accepts connections but cannot serve (503 on /health) never gets the request."""
+    for asynchronous in (False, True):
+        unhealthy, good = RawServer([COLONY_REPLY], healthy=False), RawServer([COLONY_REPLY])
+        endpoints = [("127.0.0.1", free_port()), ("127.0.0.1", unhealthy.port), ("127.0.0.1", good.port)]
+        client = (AsyncColonies if asynchronous else Colonies).from_endpoints(endpoints, retries=0)
+        added = client.add_colony({"colonyid": "x", "name": "y"}, KEY)  # not idempotent: sent only once
+        assert (run(added) if asynchronous else added) == {"name": "dev"}
+        assert (unhealthy.health_checks, len(unhealthy.requests), len(good.requests)) == (1, 0, 1)
+        assert client.port == good.port
+        unhealthy.close()
+        good.close()
+
+
 def test_sync_client_never_repeats_a_call_that_may_have_arrived():
     dropping, good = RawServer(["close"]), RawServer([COLONY_REPLY])
     client = Colonies.from_endpoints([("127.0.0.1", dropping.port), ("127.0.0.1", good.port)])

@@ -135,12 +135,16 @@ class RawServer:
     plays the scripted actions in order, one per request; after the script it hangs up.
 
     ``requests`` holds the requests read, ``connections`` counts the connections accepted;
-    ``actions`` may be appended to while it runs.
+    ``actions`` may be appended to while it runs. ``GET /health`` (failover's probe before it moves
+    a request here) is answered apart, 200 or with ``healthy=False`` 503, and only counted in
+    ``health_checks``; with ``healthy=None`` it is a request like any other, played from the script.
     """
 
-    def __init__(self, actions: list[Action], tls: ssl.SSLContext | None = None) -> None:
+    def __init__(self, actions: list[Action], tls: ssl.SSLContext | None = None, *, healthy: bool | None = True) -> None:
         self.actions = list(actions)
         self.tls = tls
+        self.healthy = healthy
+        self.health_checks = 0
         self.requests: list[bytes] = []
         self.connections = 0
         self._listener = socket.socket()
@@ -184,6 +188,10 @@ class RawServer:
                 return
         with conn:
             while (request := read_request(conn)) is not None:
+                if self.healthy is not None and request.startswith(b"GET /health "):
+                    self.health_checks += 1
+                    conn.sendall(reply(b"", 200 if self.healthy else 503))
+                    continue
                 self.requests.append(request)
                 try:
                     if not self._play(conn, self.next_action(request)):
