@@ -43,6 +43,7 @@ SOURCE_TREE_TESTS = {
     "test_cli_help": "runs python -m pycolonies_fast with cwd=REPO, which puts the source tree first",
     "test_cli_needs_a_module": "the same, cwd=REPO",
     "test_bench_worker_counts_are_checked": "runs bench/headline.py, which puts the repository on sys.path",
+    "test_the_installed_command_has_bench": "builds a wheel of its own from the source tree (the full suite runs it)",
 }
 
 
