@@ -140,7 +140,9 @@ class RawServer:
     ``health_checks``; with ``healthy=None`` it is a request like any other, played from the script.
     """
 
-    def __init__(self, actions: list[Action], tls: ssl.SSLContext | None = None, *, healthy: bool | None = True) -> None:
+    def __init__(
+        self, actions: list[Action], tls: ssl.SSLContext | None = None, *, healthy: bool | None = True
+    ) -> None:
         self.actions = list(actions)
         self.tls = tls
         self.healthy = healthy
