@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pycolonies_fast.aio.transport import AsyncTransport
 from pycolonies_fast.api.base import ClientCore
@@ -77,13 +78,14 @@ class AsyncClientBase(AsyncSide, ClientCore):
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` in a worker thread."""
         return await arun_steps(steps, self._perform)
 
-    async def _perform(self, op: Call | Blocking) -> Any:
+    def _perform(self, op: Call | Blocking) -> Awaitable[Any]:
+        """The awaitable of one op (not a coroutine around it: one frame less per RPC)."""
         if isinstance(op, Call):
             hook = self._Colonies__rpc
             if getattr(hook, "__func__", None) is not AsyncClientBase._Colonies__rpc:
-                return await hook(op.msg, op.prvkey)  # replaced by user code (a subclass, a test's mock)
-            return await self._call(op)
-        return await asyncio.to_thread(op.fn, *op.args)
+                return cast("Awaitable[Any]", hook(op.msg, op.prvkey))  # replaced by user code (a subclass, a mock)
+            return self._rpc(op.msg, op.prvkey, read_timeout=op.read_timeout, idempotent=op.idempotent)
+        return asyncio.to_thread(op.fn, *op.args)
 
     async def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
         """Upstream's private RPC helper name, as a coroutine; a replacement sees every method's RPC."""

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import inspect
 import queue
 import signal
 import threading
@@ -221,7 +220,7 @@ class AsyncExecutor(RunnerCore):
         if function.wants_ctx:
             ctx = AsyncProcessContext(process, self.client, self.colonyname, self.executorname, self.executorid,
                                       self._prvkey, loop=asyncio.get_running_loop())
-        if inspect.iscoroutinefunction(function.fn):
+        if function.is_coroutine:
             outcome = await call_async_function(function, process, ctx, deadline)
         else:
             outcome = await _in_daemon_thread(call_function, function, process, ctx, deadline, self._pool)

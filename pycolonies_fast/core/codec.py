@@ -136,12 +136,17 @@ def _snippet(body: bytes) -> str:
 # positive with 20 or more (above 2**64 - 1). orjson reads every other integer exactly, so the
 # 19-digit nanosecond times of every process (prioritytime) keep the fast path.
 _LONG_NUMBER = re.compile(rb"[:\[,]\s*(?:-\d{19}|\d{20})")
+# The regex scans every byte in Python's engine; a payload with no run of 20 digits (nor a minus and
+# 19 digits) cannot match it, and that is found in C: digits become "0", then two substring tests.
+_DIGITS_AS_ZERO = bytes.maketrans(b"123456789", b"000000000")
+_TWENTY_DIGITS, _MINUS_NINETEEN_DIGITS = b"0" * 20, b"-" + b"0" * 19
 
 
 def _load_payload(data: bytes) -> Any:
     """A reply payload as Python objects. orjson reads an integer beyond 64 bits as a float (and the
     models then refuse it); such payloads go through Python's json, which upstream used throughout."""
-    if _LONG_NUMBER.search(data):
+    digits = data.translate(_DIGITS_AS_ZERO)
+    if (_TWENTY_DIGITS in digits or _MINUS_NINETEEN_DIGITS in digits) and _LONG_NUMBER.search(data):
         return json.loads(data)
     return orjson.loads(data)
 

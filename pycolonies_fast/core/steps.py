@@ -32,7 +32,7 @@ import inspect
 import time
 from collections.abc import Awaitable, Callable, Generator
 from types import MethodType
-from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, overload
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, cast, overload
 
 __all__ = [
     "AsyncSide", "Blocking", "BlockingSide", "Call", "Do", "Sleep", "Steps",
@@ -159,13 +159,13 @@ def drive(steps: Steps[R], io: Any) -> R:
 async def adrive(steps: Steps[R], io: Any) -> R:
     """Run ``steps`` on an event loop: ``Do`` awaited on ``io``, ``Blocking`` in a thread, ``Sleep`` awaited."""
 
-    async def perform(op: Any) -> Any:
+    def perform(op: Any) -> Awaitable[Any]:  # the awaitable itself: no coroutine of its own around each op
         if type(op) is Do:
-            return await getattr(io, op.name)(*op.args)
+            return cast("Awaitable[Any]", getattr(io, op.name)(*op.args))
         if type(op) is Sleep:
-            return await asyncio.sleep(op.seconds)
+            return asyncio.sleep(op.seconds)
         if type(op) is Blocking:
-            return await asyncio.to_thread(op.fn, *op.args)
+            return asyncio.to_thread(op.fn, *op.args)
         raise TypeError(f"adrive() cannot perform {op!r}")
 
     return await arun_steps(steps, perform)

@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,6 +67,11 @@ class Function:
         if cpu_bound and inspect.iscoroutinefunction(fn):
             raise ValueError(f"function '{name}' runs in a process pool and must be a plain function, not async")
         return cls(name, fn, wants_ctx, cpu_bound)
+
+    @cached_property
+    def is_coroutine(self) -> bool:
+        """Whether ``fn`` is an ``async def`` function (asked once: the async runner asks for every process)."""
+        return inspect.iscoroutinefunction(self.fn)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,29 @@ def test_integers_within_64_bits_stay_on_the_orjson_path(monkeypatch):
     assert all(type(n) is int for n in decoded["args"])
 
 
+@pytest.mark.parametrize(
+    ("payload", "number"),
+    [
+        (b'{"a":18446744073709551616}', 2**64),
+        (b'{"a": \n -9223372036854775809}', -(2**63) - 1),
+        (b'[1,\t123456789012345678901234567890]', 123456789012345678901234567890),
+        (b'{"a":[0,-10000000000000000000]}', -(10**19)),
+    ],
+)
+def test_each_form_of_a_long_integer_is_read_exactly(payload, number):
+    """Whatever the digits and the whitespace before them, an integer beyond 64 bits is never a float."""
+    found = codec._load_payload(payload)
+    values = found if isinstance(found, list) else [found["a"]] if not isinstance(found["a"], list) else found["a"]
+    assert number in values
+    assert all(type(v) is int for v in values)
+
+
+def test_long_digit_runs_inside_strings_stay_on_the_orjson_path(monkeypatch):
+    monkeypatch.setattr(codec.json, "loads", lambda data: pytest.fail("json.loads used for digits inside a string"))
+    assert codec._load_payload(b'{"id":"a12345678901234567890123","n":"-12345678901234567890"}') == {
+        "id": "a12345678901234567890123", "n": "-12345678901234567890"}
+
+
 def test_values_nested_deeper_than_orjson_goes_are_sent_as_upstream_sent_them():
     deep: list = []
     for _ in range(300):

@@ -44,6 +44,20 @@ def test_function_with_ctx_parameter_gets_a_context():
         Function.of("h", with_ctx, cpu_bound=True)
 
 
+def test_function_knows_once_whether_it_is_awaited():
+    """The async runner awaits ``async def`` functions (a partial of one too) and runs the others in a thread."""
+    import functools
+
+    async def later(x):
+        return x
+
+    assert Function.of("a", later, async_runner=True).is_coroutine
+    assert Function.of("p", functools.partial(later, 1), async_runner=True).is_coroutine
+    plain = Function.of("s", tasks.square, async_runner=True)
+    assert not plain.is_coroutine
+    assert plain == Function.of("s", tasks.square, async_runner=True)  # the cached answer is no field
+
+
 def test_decorator_forms_register_functions():
     executor = Executor(object(), "colony", executorname="e", prvkey=SECRET)
 
