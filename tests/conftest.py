@@ -28,6 +28,7 @@ pytest.register_assert_rewrite("tests.support")  # before tests.support is first
 
 from tests.support.identities import Identity, add_colony, add_executor  # noqa: E402
 from tests.support.paths import REPO  # noqa: E402
+from tests.support.servers import Action, RawServer  # noqa: E402
 
 if TYPE_CHECKING:
     from pycolonies_fast.aio import AsyncColonies  # needs aiohttp: imported by the fixture that uses it
@@ -188,6 +189,22 @@ def aclient(dev_server: dict[str, str]) -> Callable[..., AsyncColonies]:
         return AsyncColonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]), **options)
 
     return make
+
+
+@pytest.fixture
+def scripted_server() -> Iterator[Callable[[list[Action]], RawServer]]:
+    """``scripted_server(actions)``: a ``RawServer`` playing ``actions`` for every request, ``GET /health``
+    included (the transports' tests script it too); all are closed after the test."""
+    created: list[RawServer] = []
+
+    def make(actions: list[Action]) -> RawServer:
+        server = RawServer(actions, healthy=None)
+        created.append(server)
+        return server
+
+    yield make
+    for server in created:
+        server.close()
 
 
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")

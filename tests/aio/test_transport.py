@@ -11,23 +11,9 @@ import pytest
 
 from pycolonies_fast.aio.transport import AsyncTransport
 from pycolonies_fast.errors import ConnectError, RequestTimeoutError, TransportError
-from tests.support.servers import RawServer, free_port, reply
+from tests.support.servers import free_port, reply
 
 BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
-
-
-@pytest.fixture
-def server():
-    created = []
-
-    def make(actions):
-        srv = RawServer(actions, healthy=None)  # GET /health too is scripted here
-        created.append(srv)
-        return srv
-
-    yield make
-    for srv in created:
-        srv.close()
 
 
 def transport(port: int, **options) -> AsyncTransport:
@@ -45,26 +31,26 @@ def posts(t: AsyncTransport, count: int, **options) -> list[tuple[int, bytes]]:
     return asyncio.run(run())
 
 
-def test_keep_alive_reuses_one_connection(server):
-    srv = server([reply(b"%d" % i) for i in range(20)])
+def test_keep_alive_reuses_one_connection(scripted_server):
+    srv = scripted_server([reply(b"%d" % i) for i in range(20)])
     assert [body for _, body in posts(transport(srv.port), 20)] == [b"%d" % i for i in range(20)]
     assert srv.connections == 1
     assert srv.requests[0].startswith(b"POST /api HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % srv.port)
     assert srv.requests[0].endswith(b"\r\n\r\n" + BODY)
 
 
-def test_a_connection_close_reply_or_extra_bytes_open_a_new_connection(server):
-    srv = server([reply(b"a", extra=b"Connection: close\r\n"), reply(b"b") + b"junk", reply(b"c")])
+def test_a_connection_close_reply_or_extra_bytes_open_a_new_connection(scripted_server):
+    srv = scripted_server([reply(b"a", extra=b"Connection: close\r\n"), reply(b"b") + b"junk", reply(b"c")])
     assert [body for _, body in posts(transport(srv.port), 3)] == [b"a", b"b", b"c"]
     assert srv.connections == 3
 
 
 @pytest.mark.parametrize("pause", ["loop-runs", "loop-blocked"])
-def test_a_non_idempotent_call_survives_an_idle_connection_the_server_closed(server, pause):
+def test_a_non_idempotent_call_survives_an_idle_connection_the_server_closed(scripted_server, pause):
     """Issue #18: the server closes a kept-alive connection while it is idle; the next call, not
     idempotent and with no retries, goes out on a new connection. With the loop running, the protocol
     sees the close; with it blocked, the zero-timeout readiness check does."""
-    srv = server([("then-close", reply(b"a")), reply(b"b")])
+    srv = scripted_server([("then-close", reply(b"a")), reply(b"b")])
     t = transport(srv.port, retries=0)
 
     async def run():
@@ -81,8 +67,8 @@ def test_a_non_idempotent_call_survives_an_idle_connection_the_server_closed(ser
     assert srv.connections == 2 and len(srv.requests) == 2
 
 
-def test_idle_connections_kept_are_at_most_the_pool_size(server):
-    srv = server([("delay", 0.2, reply(b"x"))] * 8 + [reply(b"y")] * 8)
+def test_idle_connections_kept_are_at_most_the_pool_size(scripted_server):
+    srv = scripted_server([("delay", 0.2, reply(b"x"))] * 8 + [reply(b"y")] * 8)
     t = transport(srv.port, pool_size=3)
 
     async def run():
@@ -96,8 +82,8 @@ def test_idle_connections_kept_are_at_most_the_pool_size(server):
     assert srv.connections == 8  # the three later calls went on kept connections
 
 
-def test_an_idempotent_call_is_repeated_after_a_drop_and_the_repeat_is_logged(server, caplog):
-    srv = server(["close", reply(b"second")])
+def test_an_idempotent_call_is_repeated_after_a_drop_and_the_repeat_is_logged(scripted_server, caplog):
+    srv = scripted_server(["close", reply(b"second")])
     with caplog.at_level(logging.INFO, logger="pycolonies_fast.aio.transport"):
         assert posts(transport(srv.port), 1, idempotent=True) == [(200, b"second")]
     assert len(srv.requests) == 2
@@ -106,15 +92,15 @@ def test_an_idempotent_call_is_repeated_after_a_drop_and_the_repeat_is_logged(se
     assert "server closed the connection" in record.getMessage() and b"e30=".decode() not in record.getMessage()
 
 
-def test_a_non_idempotent_call_is_not_repeated_after_sending(server, caplog):
-    srv = server(["close", reply(b"late")])
+def test_a_non_idempotent_call_is_not_repeated_after_sending(scripted_server, caplog):
+    srv = scripted_server(["close", reply(b"late")])
     with caplog.at_level(logging.INFO), pytest.raises(TransportError, match="during receive"):
         posts(transport(srv.port), 1)
     assert len(srv.requests) == 1 and not caplog.records
 
 
-def test_the_read_timeout_ends_a_silent_server_and_is_not_retried(server):
-    srv = server([("sleep", 3)])
+def test_the_read_timeout_ends_a_silent_server_and_is_not_retried(scripted_server):
+    srv = scripted_server([("sleep", 3)])
     t = transport(srv.port)
 
     async def run():
@@ -135,8 +121,8 @@ def test_a_refused_connection_is_a_connect_error():
         asyncio.run(run())
 
 
-def test_get_returns_the_status_and_body(server):
-    srv = server([reply(b"", 200), reply(b"nope", 503)])
+def test_get_returns_the_status_and_body(scripted_server):
+    srv = scripted_server([reply(b"", 200), reply(b"nope", 503)])
     t = transport(srv.port)
 
     async def run():
@@ -148,9 +134,9 @@ def test_get_returns_the_status_and_body(server):
     assert srv.requests[0].startswith(b"GET /health HTTP/1.1\r\n")
 
 
-def test_the_same_transport_works_on_uvloop(server):
+def test_the_same_transport_works_on_uvloop(scripted_server):
     uvloop = pytest.importorskip("uvloop")  # optional: the bench extra installs it
-    srv = server([("then-close", reply(b"a")), reply(b"b"), reply(b"c")])
+    srv = scripted_server([("then-close", reply(b"a")), reply(b"b"), reply(b"c")])
     t = transport(srv.port, retries=0)
 
     async def run():

@@ -17,29 +17,15 @@ from pycolonies_fast.errors import (
     RequestTimeoutError,
     TransportError,
 )
-from tests.support.servers import RawServer, reply
+from tests.support.servers import reply
 
 BODY = b'{"payloadtype":"x","payload":"e30=","signature":"00"}'
 
 
 # --- over the network --------------------------------------------------------------------------
 
-@pytest.fixture
-def server(request):
-    created = []
-
-    def make(actions):
-        srv = RawServer(actions, healthy=None)  # GET /health too is scripted here
-        created.append(srv)
-        return srv
-
-    yield make
-    for srv in created:
-        srv.close()
-
-
-def test_keep_alive_reuses_one_connection(server):
-    srv = server([reply(b"%d" % i) for i in range(20)])
+def test_keep_alive_reuses_one_connection(scripted_server):
+    srv = scripted_server([reply(b"%d" % i) for i in range(20)])
     t = Transport("127.0.0.1", srv.port)
     assert [t.post(BODY)[1] for _ in range(20)] == [b"%d" % i for i in range(20)]
     assert srv.connections == 1
@@ -47,16 +33,16 @@ def test_keep_alive_reuses_one_connection(server):
     assert srv.requests[0].endswith(b"\r\n\r\n" + BODY)
 
 
-def test_connection_close_reply_opens_a_new_connection(server):
-    srv = server([reply(b"a", extra=b"Connection: close\r\n"), reply(b"b")])
+def test_connection_close_reply_opens_a_new_connection(scripted_server):
+    srv = scripted_server([reply(b"a", extra=b"Connection: close\r\n"), reply(b"b")])
     t = Transport("127.0.0.1", srv.port)
     assert t.post(BODY)[1] == b"a"
     assert t.post(BODY)[1] == b"b"
     assert srv.connections == 2
 
 
-def test_server_closing_an_idle_connection_is_transparent(server):
-    srv = server([("then-close", reply(b"a")), reply(b"b")])
+def test_server_closing_an_idle_connection_is_transparent(scripted_server):
+    srv = scripted_server([("then-close", reply(b"a")), reply(b"b")])
     t = Transport("127.0.0.1", srv.port, retries=0)
     assert t.post(BODY)[1] == b"a"
     time.sleep(0.05)
@@ -64,8 +50,8 @@ def test_server_closing_an_idle_connection_is_transparent(server):
     assert srv.connections == 2 and len(srv.requests) == 2
 
 
-def test_close_releases_idle_connections(server):
-    srv = server([reply(b"a"), reply(b"b")])
+def test_close_releases_idle_connections(scripted_server):
+    srv = scripted_server([reply(b"a"), reply(b"b")])
     t = Transport("127.0.0.1", srv.port)
     assert t.post(BODY)[1] == b"a"
     t.close()
@@ -73,16 +59,16 @@ def test_close_releases_idle_connections(server):
     assert srv.connections == 2
 
 
-def test_non_idempotent_call_is_not_repeated_after_sending(server):
-    srv = server(["close", reply(b"late")])
+def test_non_idempotent_call_is_not_repeated_after_sending(scripted_server):
+    srv = scripted_server(["close", reply(b"late")])
     t = Transport("127.0.0.1", srv.port)
     with pytest.raises(TransportError):
         t.post(BODY)
     assert len(srv.requests) == 1
 
 
-def test_idempotent_call_is_repeated_after_a_drop(server, caplog):
-    srv = server(["close", reply(b"second")])
+def test_idempotent_call_is_repeated_after_a_drop(scripted_server, caplog):
+    srv = scripted_server(["close", reply(b"second")])
     t = Transport("127.0.0.1", srv.port)
     with caplog.at_level(logging.INFO, logger="pycolonies_fast.client.transport"):
         assert t.post(BODY, idempotent=True) == (200, b"second")
@@ -92,16 +78,16 @@ def test_idempotent_call_is_repeated_after_a_drop(server, caplog):
     assert "server closed the connection" in record.getMessage() and "e30=" not in record.getMessage()
 
 
-def test_get_returns_the_status_and_body(server):
-    srv = server([reply(b"", 200), reply(b"nope", 503)])
+def test_get_returns_the_status_and_body(scripted_server):
+    srv = scripted_server([reply(b"", 200), reply(b"nope", 503)])
     t = Transport("127.0.0.1", srv.port)
     assert [t.get("/health"), t.get("/health")] == [(200, b""), (503, b"nope")]
     assert srv.requests[0].startswith(b"GET /health HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n" % srv.port)
     assert srv.connections == 1
 
 
-def test_read_timeout_is_honoured(server):
-    srv = server([("sleep", 3)])
+def test_read_timeout_is_honoured(scripted_server):
+    srv = scripted_server([("sleep", 3)])
     t = Transport("127.0.0.1", srv.port, read_timeout=0.3)
     start = time.monotonic()
     with pytest.raises(RequestTimeoutError):
@@ -110,8 +96,8 @@ def test_read_timeout_is_honoured(server):
     assert len(srv.requests) == 1  # a timeout is never retried
 
 
-def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(server):
-    srv = server([("trickle", 0.2, reply(b"x" * 20))])  # a byte every 0.2 s: 14 s for the whole reply
+def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(scripted_server):
+    srv = scripted_server([("trickle", 0.2, reply(b"x" * 20))])  # a byte every 0.2 s: 14 s for the whole reply
     t = Transport("127.0.0.1", srv.port, read_timeout=0.6)
     start = time.monotonic()
     with pytest.raises(RequestTimeoutError):
@@ -119,8 +105,8 @@ def test_the_read_timeout_bounds_the_whole_reply_not_each_piece(server):
     assert time.monotonic() - start < 1.5
 
 
-def test_per_call_read_timeout_overrides_default(server):
-    srv = server([("sleep", 3)])
+def test_per_call_read_timeout_overrides_default(scripted_server):
+    srv = scripted_server([("sleep", 3)])
     t = Transport("127.0.0.1", srv.port, read_timeout=60)
     start = time.monotonic()
     with pytest.raises(RequestTimeoutError):
@@ -168,8 +154,8 @@ def test_unresolvable_host_is_a_transport_error():
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX-only")
-def test_a_forked_child_never_shares_the_parents_connections(server):
-    srv = server([reply(b"parent"), reply(b"child"), reply(b"parent again")])
+def test_a_forked_child_never_shares_the_parents_connections(scripted_server):
+    srv = scripted_server([reply(b"parent"), reply(b"child"), reply(b"parent again")])
     t = Transport("127.0.0.1", srv.port)
     assert t.post(BODY)[1] == b"parent"  # its connection now waits, idle, in the pool
     read_end, write_end = os.pipe()
@@ -186,8 +172,8 @@ def test_a_forked_child_never_shares_the_parents_connections(server):
     assert srv.connections == 2  # the child opened its own; the parent kept using its one
 
 
-def test_threads_share_one_transport(server):
-    srv = server([reply(b"ok")] * 400)
+def test_threads_share_one_transport(scripted_server):
+    srv = scripted_server([reply(b"ok")] * 400)
     t = Transport("127.0.0.1", srv.port)
     results: list[tuple[int, bytes]] = []
 
