@@ -1,12 +1,15 @@
-"""Argument types and choices shared by the subcommands."""
+"""What the subcommands share: argument types, the key check, and the client from the environment."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["LOG_LEVELS", "at_least", "check_key"]
+if TYPE_CHECKING:
+    from pycolonies_fast.client import Colonies
+
+__all__ = ["LOG_LEVELS", "at_least", "check_key", "client_from_environment"]
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
@@ -32,3 +35,17 @@ def check_key(variable: str, key: str) -> None:
         Crypto().id(key)
     except ValueError as exc:
         raise SystemExit(f"{variable}: {exc}") from None
+
+
+def client_from_environment() -> tuple[Colonies, str, str | None, str | None, str | None]:
+    """``colonies_client()``'s client, colony name and keys; a missing or malformed server setting, or
+    no ``COLONIES_COLONY_NAME``, ends the command with one line naming it."""
+    from pycolonies_fast.client import colonies_client  # here: --help stays quick
+
+    try:
+        client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
+    except (TypeError, ValueError) as exc:
+        raise SystemExit(str(exc)) from None
+    if colonyname is None:
+        raise SystemExit("COLONIES_COLONY_NAME is not set")
+    return client, colonyname, colony_prvkey, executorname, prvkey

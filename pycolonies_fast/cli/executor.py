@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least, check_key
+from pycolonies_fast.cli.arguments import LOG_LEVELS, at_least, check_key, client_from_environment
 
 if TYPE_CHECKING:
     from pycolonies_fast.metrics import MetricsServer
@@ -115,7 +115,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the ``executor`` subcommand; returns the exit status."""
-    from pycolonies_fast.client import colonies_client
     from pycolonies_fast.errors import ColoniesConnectionError
     from pycolonies_fast.executor import Executor
 
@@ -128,12 +127,7 @@ def run(args: argparse.Namespace) -> int:
     if unknown:
         raise SystemExit(f"--cpu-bound {', '.join(unknown)}: not among the functions of {args.module} "
                          f"({', '.join(sorted(functions))})")
-    try:
-        client, colonyname, colony_prvkey, executorname, prvkey = colonies_client()
-    except (TypeError, ValueError) as exc:  # a missing or malformed server setting, named
-        raise SystemExit(str(exc)) from None
-    if colonyname is None:
-        raise SystemExit("COLONIES_COLONY_NAME is not set")
+    client, colonyname, colony_prvkey, executorname, prvkey = client_from_environment()
     if args.existing:
         if executorname is None or prvkey is None:
             raise SystemExit("--existing needs COLONIES_EXECUTOR_NAME and COLONIES_PRVKEY")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from pycolonies_fast.cli.arguments import check_key
+from pycolonies_fast.cli.arguments import check_key, client_from_environment
 
 __all__ = ["HELP", "ProgressBars", "add_arguments", "run"]
 
@@ -108,15 +108,8 @@ def _size_of_terminal() -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``fs upload|download|sync``; returns the exit status."""
-    from pycolonies_fast.client import colonies_client
-
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    try:
-        client, colonyname, _, _, prvkey = colonies_client()
-    except (TypeError, ValueError) as exc:  # a missing or malformed server setting, named
-        raise SystemExit(str(exc)) from None
-    if colonyname is None:
-        raise SystemExit("COLONIES_COLONY_NAME is not set")
+    client, colonyname, _, _, prvkey = client_from_environment()
     if prvkey is None:
         raise SystemExit("COLONIES_PRVKEY is not set: the fs command needs the key of an executor of the colony")
     check_key("COLONIES_PRVKEY", prvkey)
