@@ -52,6 +52,15 @@ class TransferProgress:
         self._moved = 0
         self._reported = -1
 
+    @classmethod
+    def started(cls, progress: Progress | None, total: int | None, file: str) -> TransferProgress | None:
+        """A tracker of ``file`` that has reported ``done=0``; None when there is no callback."""
+        if progress is None:
+            return None
+        tracker = cls(progress, total, file)
+        tracker.start()
+        return tracker
+
     def start(self) -> None:
         """Report ``done=0`` before any byte moves, so a zero-byte file is reported too."""
         with self._lock:

@@ -300,9 +300,7 @@ def download_to_file(
     check_verifiable(record, allow_unverified)
     location = location_of(record)
     client = s3_client(location)
-    tracker = None if progress is None else TransferProgress(progress, expected_size(record), path)
-    if tracker is not None:
-        tracker.start()
+    tracker = TransferProgress.started(progress, expected_size(record), path)
     folder, name = os.path.split(os.path.abspath(path))
     fd, tmp = _create_part_file(folder, name)
     try:
@@ -328,9 +326,7 @@ def download_bytes(record: dict[str, Any], allow_unverified: bool = False, progr
     ``progress`` (with the record's name as the file)."""
     check_verifiable(record, allow_unverified)
     location = location_of(record)
-    tracker = None if progress is None else TransferProgress(progress, expected_size(record), str(record.get("name")))
-    if tracker is not None:
-        tracker.start()
+    tracker = TransferProgress.started(progress, expected_size(record), str(record.get("name")))
     body = s3_client(location).get_object(Bucket=location.bucket, Key=record["ref"]["s3object"]["object"])["Body"]
     chunks = []
     try:
