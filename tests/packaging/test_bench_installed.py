@@ -11,17 +11,13 @@ first time.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support.paths import REPO
-
-SOURCES = ["pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "csrc", "pycolonies_fast"]
-IGNORE = shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "_crypto.c", "*.o")
+from tests.support.paths import REPO, copy_sources
 
 
 def run(command: list[str], cwd: Path, env: dict[str, str], timeout: float = 900) -> subprocess.CompletedProcess[str]:
@@ -35,14 +31,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str,
     """A fresh venv with the wheel built from this tree, and an environment without PYTHONPATH."""
     work = tmp_path_factory.mktemp("bench-installed")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    src = work / "src"
-    src.mkdir()
-    for name in SOURCES:
-        path = REPO / name
-        if path.is_dir():
-            shutil.copytree(path, src / name, ignore=IGNORE)
-        else:
-            shutil.copy2(path, src / name)
+    src = copy_sources(work / "src")
     run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(work / "dist"), str(src)], work, env)
     wheel = next((work / "dist").glob("*.whl"))
     venv = work / "venv"

@@ -9,32 +9,20 @@ the build requirements (setuptools, cffi); a few seconds.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-MESSAGE = "a C compiler (build-essential / Xcode command line tools / MSVC build tools)"
+from tests.support.paths import copy_sources
 
-# What an sdist carries (MANIFEST.in and the package); built outputs are left behind.
-SOURCES = ["pyproject.toml", "setup.py", "README.md", "LICENSE", "MANIFEST.in", "csrc", "pycolonies_fast"]
-IGNORE = shutil.ignore_patterns("__pycache__", "*.so", "*.pyd", "_crypto.c", "*.o")
+MESSAGE = "a C compiler (build-essential / Xcode command line tools / MSVC build tools)"
 
 
 @pytest.fixture(scope="module")
 def source_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    src = tmp_path_factory.mktemp("sdist") / "pycolonies_fast-src"
-    src.mkdir()
-    for name in SOURCES:
-        path = REPO / name
-        if path.is_dir():
-            shutil.copytree(path, src / name, ignore=IGNORE)
-        else:
-            shutil.copy2(path, src / name)
-    return src
+    return copy_sources(tmp_path_factory.mktemp("sdist") / "pycolonies_fast-src")
 
 
 def build_wheel(src: Path, out: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
