@@ -70,9 +70,9 @@ class AsyncClientBase(AsyncSide, ClientCore):
         """One POST to endpoint number ``endpoint``: ``(http_status, reply_body)``."""
         return await self._transport.post(endpoint, body, read_timeout, idempotent)
 
-    async def _call(self, call: Call) -> Any:
-        """One ``Call`` through ``_rpc``."""
-        return await self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
+    def _call(self, call: Call) -> Awaitable[Any]:
+        """One ``Call`` through ``_rpc`` (its coroutine itself, not a coroutine around it: one frame less per RPC)."""
+        return self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
 
     async def _drive(self, steps: Steps[R]) -> R:
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` in a worker thread."""
@@ -84,7 +84,7 @@ class AsyncClientBase(AsyncSide, ClientCore):
             hook = self._Colonies__rpc
             if getattr(hook, "__func__", None) is not AsyncClientBase._Colonies__rpc:
                 return cast("Awaitable[Any]", hook(op.msg, op.prvkey))  # replaced by user code (a subclass, a mock)
-            return self._rpc(op.msg, op.prvkey, read_timeout=op.read_timeout, idempotent=op.idempotent)
+            return self._call(op)
         return asyncio.to_thread(op.fn, *op.args)
 
     async def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:
