@@ -145,6 +145,7 @@ def test_a_host_that_is_not_a_string_is_a_type_error_at_once_as_upstream(client_
 
 
 def test_a_dropped_client_leaves_no_unclosed_socket(client, executor, dev_server):
+    gc.collect()  # earlier tests' garbage first: only this client's sockets are watched below
     dropped = Colonies(dev_server["COLONIES_SERVER_HOST"], int(dev_server["COLONIES_SERVER_PORT"]))
     dropped.get_colony(executor.colony, executor.prvkey)  # one keep-alive connection now waits, idle
     with warnings.catch_warnings(record=True) as caught:
