@@ -12,7 +12,8 @@ The pool rules are the blocking transport's: per endpoint, idle connections wait
 of at most ``pool_size``; before reuse one is dropped if the server closed it or sent something
 unasked (seen by the protocol, or by a zero-timeout read-readiness check of its socket). The
 connect timeout bounds opening a connection (TCP, tunnel, TLS); the read timeout bounds the whole
-reply, however it trickles in. The connections belong to the event loop that opened them; a client
+reply, however it trickles in (one timer per connection, moved from request to request, rather than
+one made and cancelled per request). The connections belong to the event loop that opened them; a client
 used from a later event loop (a second ``asyncio.run``) opens new ones.
 
 The websockets (aio/websocket.py) stay aiohttp's: ``ws_session``, ``ssl``, ``url`` and ``proxies``
@@ -267,6 +268,8 @@ class _Connection(asyncio.Protocol):
         self.closed = False
         self.unasked = False  # bytes arrived while no request was in flight: out of step
         self._head_only = False  # a CONNECT: its reply ends with its head
+        self.deadline: float | None = None  # the loop time by which the reply in flight must be complete
+        self._timer: asyncio.TimerHandle | None = None  # one per connection (see _watch)
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -296,14 +299,34 @@ class _Connection(asyncio.Protocol):
         transport.write(request)
         if transport.is_closing():  # the write failed at once (the server had closed it): nothing left
             raise _Unsent(ConnectionResetError("the connection was closed before the request could be written"))
-        timer = None if read_timeout is None else loop.call_later(read_timeout, self._time_out)
+        if read_timeout is not None:
+            self._watch(loop.time() + read_timeout)
         try:
             parser = await waiter
         finally:
+            self.parser = self.waiter = self.deadline = None
+        return parser.status, parser.body, parser.keep_alive
+
+    def _watch(self, deadline: float) -> None:
+        """Time the reply out at ``deadline``. One timer serves the connection's requests one after
+        another: it is moved only when this deadline comes before it, and when it fires before the
+        deadline of the request then in flight, it moves on to that one (``_check_deadline``)."""
+        self.deadline = deadline
+        timer = self._timer
+        if timer is None or deadline < timer.when():
             if timer is not None:
                 timer.cancel()
-            self.parser = self.waiter = None
-        return parser.status, parser.body, parser.keep_alive
+            self._timer = self.loop.call_at(deadline, self._check_deadline)
+
+    def _check_deadline(self) -> None:
+        self._timer = None
+        deadline = self.deadline
+        if deadline is None:  # idle: the next request arms a timer again
+            return
+        if self.loop.time() >= deadline:
+            self._time_out()
+        else:
+            self._timer = self.loop.call_at(deadline, self._check_deadline)
 
     async def tunnel(self, request: bytes, context: ssl.SSLContext, host: str) -> None:
         """Open a CONNECT tunnel with ``request`` through the proxy, then TLS with ``host`` inside it."""
@@ -340,6 +363,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
+        self._stop_watching()
         parser, waiter = self.parser, self.waiter
         if parser is None or waiter is None or waiter.done():
             return
@@ -359,9 +383,15 @@ class _Connection(asyncio.Protocol):
             waiter.set_exception(TimeoutError("the reply did not arrive within the read timeout"))
         self.abort()
 
+    def _stop_watching(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
     def abort(self) -> None:
         """Close the connection at once (it is never reused)."""
         self.closed = True
+        self._stop_watching()
         transport = self.transport
         if transport is not None:
             with contextlib.suppress(RuntimeError):  # its event loop is closed already

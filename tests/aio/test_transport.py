@@ -113,6 +113,28 @@ def test_the_read_timeout_ends_a_silent_server_and_is_not_retried(scripted_serve
     assert asyncio.run(run()) < 2 and len(srv.requests) == 1
 
 
+def test_one_connection_times_each_of_its_requests_by_its_own_read_timeout(scripted_server):
+    """The connection's one timer follows its requests: a shorter timeout after a longer one still
+    ends a silent reply in time, and a longer one after a shorter one is not cut short."""
+    srv = scripted_server([reply(b"a"), ("delay", 0.8, reply(b"b")), reply(b"c"), ("sleep", 3)])
+    t = transport(srv.port)
+
+    async def run():
+        first = await t.post(0, BODY, 0.5)  # arms the timer at +0.5 s
+        second = await t.post(0, BODY, 1.5)  # answered after 0.8 s: the timer fires first and moves on
+        third = await t.post(0, BODY, 5.0)
+        start = time.monotonic()
+        with pytest.raises(RequestTimeoutError, match=r"read timeout \(0.3 s\)"):
+            await t.post(0, BODY, 0.3, idempotent=True)  # shorter than the timer armed for the third
+        took = time.monotonic() - start
+        await t.close()
+        return [first[1], second[1], third[1]], took
+
+    bodies, took = asyncio.run(run())
+    assert bodies == [b"a", b"b", b"c"] and srv.connections == 1
+    assert 0.3 <= took < 1.0
+
+
 def test_a_refused_connection_is_a_connect_error():
     async def run():
         await transport(free_port()).post(0, BODY, 1.0)
