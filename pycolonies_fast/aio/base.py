@@ -47,8 +47,7 @@ class AsyncClientBase(AsyncSide, ClientCore):
         )
 
     async def _rpc(
-        self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False,
-        as_json: bool = False,
+        self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False
     ) -> Any:
         """Sign ``msg`` with ``prvkey``, POST it, and return the decoded reply payload (see ClientBase._rpc)."""
         body = build_request(msg, prvkey)
@@ -63,7 +62,7 @@ class AsyncClientBase(AsyncSide, ClientCore):
                 self._failover, exc, current, body, read_timeout, idempotent, trace), self)
         if trace is not None:
             trace.answered(self._failover.label(self._failover.current), status)
-        return decode_reply(reply, status, as_json)
+        return decode_reply(reply, status)
 
     async def _post_to(
         self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool
@@ -73,8 +72,7 @@ class AsyncClientBase(AsyncSide, ClientCore):
 
     def _call(self, call: Call) -> Awaitable[Any]:
         """One ``Call`` through ``_rpc`` (its coroutine itself, not a coroutine around it: one frame less per RPC)."""
-        return self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent,
-                         as_json=call.as_json)
+        return self._rpc(call.msg, call.prvkey, read_timeout=call.read_timeout, idempotent=call.idempotent)
 
     async def _drive(self, steps: Steps[R]) -> R:
         """Run a method's steps: each ``Call`` through ``_rpc``, each ``Blocking`` in a worker thread."""

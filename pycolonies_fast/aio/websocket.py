@@ -22,7 +22,7 @@ import aiohttp
 from yarl import URL
 
 from pycolonies_fast.aio.base import AsyncClientBase
-from pycolonies_fast.api.processes import get_process_call, process_from_reply
+from pycolonies_fast.api.processes import get_process_call
 from pycolonies_fast.core import pubsub as protocol
 from pycolonies_fast.core.codec import build_request
 from pycolonies_fast.core.steps import Do, arun_steps
@@ -135,7 +135,7 @@ class AsyncWebsocketMixin(AsyncClientBase):
                     return await asyncio.sleep(op.seconds)
                 if op.name == "await_push":
                     return await _await_push(ws, *op.args)
-                return process_from_reply(await self._call(get_process_call(process.processid, prvkey, as_json=True)))
+                return Process(**(await self._call(get_process_call(process.processid, prvkey))))
 
             return await arun_steps(protocol.watch_steps(until), perform)
 

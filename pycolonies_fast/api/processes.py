@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
 from pycolonies_fast.api.base import ClientCore
-from pycolonies_fast.core.codec import decode_payload
 from pycolonies_fast.core.steps import Call, Steps, rpc
 from pycolonies_fast.errors import ReplyError, ServerError
 from pycolonies_fast.models import FuncSpec, Process
@@ -16,29 +13,12 @@ from pycolonies_fast.models import FuncSpec, Process
 if TYPE_CHECKING:  # annotations only: the reply TypedDicts cost no import time
     from pycolonies_fast.replies import EmptyDict, ProcessDict
 
-__all__ = ["ProcessesMixin", "get_process_call", "process_from_reply"]
+__all__ = ["ProcessesMixin", "get_process_call"]
 
 
-def get_process_call(processid: str, prvkey: str, as_json: bool = False) -> Call:
-    """The RPC that fetches one process (the dict reply; with ``as_json``, for ``Process.from_reply``)."""
-    return Call({"msgtype": "getprocessmsg", "processid": processid}, prvkey, idempotent=True, as_json=as_json)
-
-
-def process_from_reply(reply: bytes | dict[str, Any]) -> Process:
-    """The ``Process`` of a reply payload: its JSON bytes (``Call(as_json=True)``), validated in one
-    pass with no Python objects in between, or the decoded dict (from a replaced ``_Colonies__rpc``).
-
-    A payload that is no JSON object fails as the decoded path fails: ``ReplyError`` when it is no
-    JSON, ``TypeError`` (``Process(**None)``, as upstream) when it is other JSON.
-    """
-    if not isinstance(reply, bytes):
-        return Process(**reply)
-    try:
-        return Process.model_validate_json(reply)
-    except ValidationError as exc:
-        if all(error["loc"] for error in exc.errors()):  # an object: the model's own complaints
-            raise
-    return Process(**decode_payload(reply))
+def get_process_call(processid: str, prvkey: str) -> Call:
+    """The RPC that fetches one process (raw dict reply); also used by other methods."""
+    return Call({"msgtype": "getprocessmsg", "processid": processid}, prvkey, idempotent=True)
 
 
 class ProcessesMixin(ClientCore):
@@ -48,7 +28,7 @@ class ProcessesMixin(ClientCore):
     def submit_func_spec(self, spec: FuncSpec, prvkey: str) -> Steps[Process]:
         """Submit a function spec; the new WAITING process."""
         msg = {"msgtype": "submitfuncspecmsg", "spec": spec.model_dump(by_alias=True)}
-        return process_from_reply((yield Call(msg, prvkey, as_json=True)))
+        return Process(**(yield Call(msg, prvkey)))
 
     @rpc
     def assign(
@@ -66,8 +46,8 @@ class ProcessesMixin(ClientCore):
         ``available_cpu`` (e.g. ``"4000m"``) and ``available_memory`` (e.g. ``"8Gi"``), not in
         upstream: only processes whose conditions ask for no more are assigned.
         """
-        call = self._assign_call(colonyname, timeout, prvkey, available_cpu, available_memory, as_json=True)
-        return process_from_reply((yield call))
+        call = self._assign_call(colonyname, timeout, prvkey, available_cpu, available_memory)
+        return Process(**(yield call))
 
     @rpc
     def assign_raw(
@@ -85,7 +65,7 @@ class ProcessesMixin(ClientCore):
 
     def _assign_call(
         self, colonyname: str, timeout: int, prvkey: str,
-        available_cpu: str | None = None, available_memory: str | None = None, as_json: bool = False,
+        available_cpu: str | None = None, available_memory: str | None = None,
     ) -> Call:
         """The assign request; its read timeout is the long-poll time plus the client's own.
 
@@ -99,7 +79,7 @@ class ProcessesMixin(ClientCore):
         read_timeout = None
         if isinstance(timeout, (int, float)) and timeout > 0 and self.timeout is not None:
             read_timeout = timeout + self.timeout
-        return Call(msg, prvkey, read_timeout=read_timeout, as_json=as_json)
+        return Call(msg, prvkey, read_timeout=read_timeout)
 
     @rpc
     def list_processes(
@@ -112,7 +92,7 @@ class ProcessesMixin(ClientCore):
     @rpc
     def get_process(self, processid: str, prvkey: str) -> Steps[Process]:
         """One process by id."""
-        return process_from_reply((yield get_process_call(processid, prvkey, as_json=True)))
+        return Process(**(yield get_process_call(processid, prvkey)))
 
     @rpc
     def remove_process(self, processid: str, prvkey: str) -> Steps[EmptyDict]:
@@ -147,7 +127,7 @@ class ProcessesMixin(ClientCore):
         One ``get_process`` per id, in order, stopping at the first match (as upstream).
         """
         for processid in processids:
-            process = process_from_reply((yield get_process_call(processid, prvkey, as_json=True)))
+            process = Process(**(yield get_process_call(processid, prvkey)))
             if process.spec.nodename == nodename:
                 return process
         return None

@@ -45,14 +45,13 @@ class ClientBase(BlockingSide, ClientCore):
         ]
 
     def _rpc(
-        self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False,
-        as_json: bool = False,
+        self, msg: dict[str, Any], prvkey: str, *, read_timeout: float | None = None, idempotent: bool = False
     ) -> Any:
         """Sign ``msg`` with ``prvkey``, POST it, and return the decoded reply payload.
 
         ``read_timeout`` (seconds) replaces the default read timeout for this call only.
         ``idempotent`` lets the call be repeated (here or on another endpoint) if the
-        connection drops mid-reply. ``as_json`` returns a payload that is no error as its JSON bytes.
+        connection drops mid-reply.
         """
         body = build_request(msg, prvkey)
         if read_timeout is None:
@@ -66,7 +65,7 @@ class ClientBase(BlockingSide, ClientCore):
                 self._failover, exc, current, body, read_timeout, idempotent, trace), self)
         if trace is not None:
             trace.answered(self._failover.label(self._failover.current), status)
-        return decode_reply(reply, status, as_json)
+        return decode_reply(reply, status)
 
     def _post_to(self, endpoint: int, body: bytes, read_timeout: float | None, idempotent: bool) -> tuple[int, bytes]:
         """One POST to endpoint number ``endpoint``: ``(http_status, reply_body)``."""
@@ -81,8 +80,7 @@ class ClientBase(BlockingSide, ClientCore):
             hook = self._Colonies__rpc
             if getattr(hook, "__func__", None) is not ClientBase._Colonies__rpc:
                 return hook(op.msg, op.prvkey)  # replaced by user code (a subclass, a test's mock), as upstream
-            return self._rpc(op.msg, op.prvkey, read_timeout=op.read_timeout, idempotent=op.idempotent,
-                             as_json=op.as_json)
+            return self._rpc(op.msg, op.prvkey, read_timeout=op.read_timeout, idempotent=op.idempotent)
         return op.fn(*op.args)
 
     def _Colonies__rpc(self, msg: dict[str, Any], prvkey: str) -> Any:

@@ -18,10 +18,7 @@ import orjson
 from pycolonies_fast.core.crypto import sign_bytes
 from pycolonies_fast.errors import ColoniesError, ReplyError, ServerError
 
-__all__ = [
-    "build_request", "decode_entries", "decode_envelope", "decode_reply", "decode_payload", "encode_payload",
-    "server_error",
-]
+__all__ = ["build_request", "decode_entries", "decode_envelope", "decode_reply", "encode_payload", "server_error"]
 
 _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS  # int keys become strings, as json.dumps does upstream
 _NON_FINITE = "NaN and infinity cannot be sent: JSON has no such numbers"
@@ -154,30 +151,15 @@ def _load_payload(data: bytes) -> Any:
     return orjson.loads(data)
 
 
-def decode_envelope(body: bytes | str, as_json: bool = False) -> tuple[str, bool, Any]:
-    """Split a reply envelope into (payloadtype, error flag, decoded payload).
-
-    ``as_json``: a payload that is no error stays its JSON bytes, for a model to validate in one
-    pass (``api.processes.process_from_reply``) instead of through Python objects first.
-    """
+def decode_envelope(body: bytes | str) -> tuple[str, bool, Any]:
+    """Split a reply envelope into (payloadtype, error flag, decoded payload)."""
     try:
         reply = orjson.loads(body)
-        data = binascii.a2b_base64(reply["payload"])
-        is_error = reply.get("error") is True
-        payload = data if as_json and not is_error else _load_payload(data)
-        return reply.get("payloadtype", ""), is_error, payload
+        payload = _load_payload(binascii.a2b_base64(reply["payload"]))
+        return reply.get("payloadtype", ""), reply.get("error") is True, payload
     except (orjson.JSONDecodeError, binascii.Error, KeyError, TypeError, AttributeError, ValueError) as exc:
         raw = body if isinstance(body, bytes) else body.encode("utf-8", "replace")
         raise ReplyError(f"malformed reply ({type(exc).__name__}: {exc}): {_snippet(raw)!r}") from exc
-
-
-def decode_payload(payload: bytes) -> Any:
-    """A payload kept as JSON bytes (``as_json``), decoded after all; one that is no JSON raises
-    ``decode_reply``'s ``ReplyError``."""
-    try:
-        return _load_payload(payload)
-    except ValueError as exc:  # orjson.JSONDecodeError and json's are ValueErrors
-        raise ReplyError(f"HTTP 200: malformed reply ({type(exc).__name__}: {exc}): {_snippet(payload)!r}") from exc
 
 
 def server_error(payload: Any, status: int) -> ServerError:
@@ -192,11 +174,10 @@ def server_error(payload: Any, status: int) -> ServerError:
     return ServerError(str(message) if message is not None else f"server error (status {status})", status)
 
 
-def decode_reply(body: bytes, http_status: int, as_json: bool = False) -> Any:
-    """The decoded payload of an HTTP reply (its JSON bytes with ``as_json``, see ``decode_envelope``);
-    raises ServerError, ReplyError or ColoniesError."""
+def decode_reply(body: bytes, http_status: int) -> Any:
+    """The decoded payload of an HTTP reply; raises ServerError, ReplyError or ColoniesError."""
     try:
-        _, is_error, payload = decode_envelope(body, as_json and http_status == 200)
+        _, is_error, payload = decode_envelope(body)
     except ReplyError as exc:
         raise ReplyError(f"HTTP {http_status}: {exc}") from exc.__cause__
     if is_error:

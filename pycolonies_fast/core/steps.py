@@ -47,23 +47,19 @@ class Call:
     """One signed RPC: ``msg`` (with its ``msgtype``) signed with ``prvkey``; the reply is sent back.
 
     ``idempotent`` calls may be repeated (on another server too) when a connection fails
-    mid-reply; ``read_timeout`` replaces the client's read timeout for this call. ``as_json``:
-    the reply's payload is sent back as its JSON bytes, for a model to validate in one pass (``process_from_reply``; a
-    replaced ``_Colonies__rpc`` still sends back the decoded payload). A plain slotted class:
-    one is made per RPC.
+    mid-reply; ``read_timeout`` replaces the client's read timeout for this call. A plain
+    slotted class: one is made per RPC.
     """
 
-    __slots__ = ("as_json", "idempotent", "msg", "prvkey", "read_timeout")
+    __slots__ = ("idempotent", "msg", "prvkey", "read_timeout")
 
     def __init__(
-        self, msg: dict[str, Any], prvkey: str, idempotent: bool = False, read_timeout: float | None = None,
-        as_json: bool = False,
+        self, msg: dict[str, Any], prvkey: str, idempotent: bool = False, read_timeout: float | None = None
     ) -> None:
         self.msg = msg
         self.prvkey = prvkey
         self.idempotent = idempotent
         self.read_timeout = read_timeout
-        self.as_json = as_json
 
     def __repr__(self) -> str:  # never the key
         return f"Call(msg={self.msg!r}, idempotent={self.idempotent}, read_timeout={self.read_timeout})"
