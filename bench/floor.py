@@ -52,12 +52,13 @@ class BareCycle:
     """The requests and replies of one cycle, with nothing around them."""
 
     def __init__(self, host: str, port: int, colony: str, key: str) -> None:
-        self.head = f"POST /api HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: "
+        head = f"POST /api HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\nContent-Length: "
+        self.head = head.encode()
         self.colony, self.key = colony, key
 
     def request(self, msg: dict[str, Any]) -> bytes:
         body = build_request(msg, self.key)
-        return b"".join((self.head.encode(), str(len(body)).encode(), b"\r\n\r\n", body))
+        return b"".join((self.head, str(len(body)).encode(), b"\r\n\r\n", body))
 
     def assign(self) -> bytes:
         return self.request({"msgtype": "assignprocessmsg", "timeout": 10, "colonyname": self.colony})
@@ -192,8 +193,8 @@ class FloorBench(Bench):
 
 def in_flight(variant: str) -> int:
     """How many assigns a variant keeps in flight (the Go variant it is compared with)."""
-    kind, _, count = variant.removesuffix("@uvloop").rpartition("-")
-    return 1 if variant in ("ours", "bare-1") or not count.isdigit() else int(count)
+    count = variant.removesuffix("@uvloop").rpartition("-")[2]
+    return int(count) if count.isdigit() else 1  # "ours": one
 
 
 def threaded_twin(variant: str, threads: int) -> str:
